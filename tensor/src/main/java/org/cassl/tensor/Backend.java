@@ -1,0 +1,193 @@
+package org.cassl.tensor;
+
+/**
+ * The primitives a compute backend implements. Everything else in cassl (broadcasting, type
+ * promotion, softmax, losses, layers) is composed from these in the tensor layer and above.
+ *
+ * <p>Contract shared by all methods:
+ * <ul>
+ *   <li>The tensor layer has validated shapes, dtypes and devices; a backend may assume the
+ *       operands are consistent, except for the <em>values</em> of index tensors, which it must
+ *       check and report with {@link IndexOutOfRangeException}.</li>
+ *   <li>Inputs may be arbitrary strided views (including stride 0 from broadcasting); outputs
+ *       passed as {@code out} are allocated by the caller, and are contiguous unless a method
+ *       says otherwise ({@link #copy} and {@link #binary} accept strided outputs for in-place
+ *       updates).</li>
+ *   <li>All tensors live on {@link #device()}.</li>
+ * </ul>
+ * A backend is found at run time through {@link BackendProvider} (see {@link Backends}).
+ */
+public interface Backend {
+
+    /** Short name for {@code cassl info} and logs ({@code cpu}, {@code cuda}). */
+    String name();
+
+    Device device();
+
+    // ---- memory ---------------------------------------------------------------------------
+
+    /** A zero-filled storage of {@code length} elements. */
+    Storage allocate(DType dtype, int length);
+
+    /**
+     * A storage holding a copy of a host array: {@code float[]} (F32), {@code double[]} (F64),
+     * {@code long[]} (I64) or {@code byte[]} (U8 and BOOL, 0/1).
+     */
+    Storage upload(DType dtype, Object hostArray);
+
+    /** The elements of {@code t} in row-major order as a new host array of the dtype's type. */
+    Object download(Tensor t);
+
+    // ---- elementwise -------------------------------------------------------------------------
+
+    /** Sets every element of the (possibly strided) {@code out} to {@code value}. */
+    void fill(Tensor out, double value);
+
+    /** Element-by-element copy of {@code src} into {@code dst} (same shape, any strides, dtype cast). */
+    void copy(Tensor src, Tensor dst);
+
+    /** {@code out = op(x)}; {@code out} has x's dtype or BOOL when {@link UnaryOp#boolResult()}. */
+    void unary(UnaryOp op, Tensor x, Tensor out);
+
+    /**
+     * {@code out = a op b}. {@code a} and {@code b} share a dtype and have out's shape (broadcast
+     * dims have stride 0). {@code out} may be strided and may alias {@code a} (in-place update).
+     */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = cond ? a : b}; cond is BOOL, a and b share out's dtype, all of out's shape. */
+    void where(Tensor cond, Tensor a, Tensor b, Tensor out);
+
+    // ---- reductions and scans --------------------------------------------------------------
+
+    /**
+     * Reduces {@code x} over the sorted dims {@code dims} into {@code out}, which has x's shape
+     * with those dims set to 1. Empty reductions give the identity (0 for SUM, 1 for PROD, true
+     * for ALL); MAX/MIN of an empty slice are rejected by the tensor layer.
+     */
+    void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out);
+
+    /**
+     * Max or min along one dim with the index of the first extreme (NaN counts as the maximum,
+     * as in PyTorch). {@code values} and {@code indices} (I64) have x's shape with dim set to 1.
+     */
+    void argReduce(ReduceOp op, Tensor x, int dim, Tensor values, Tensor indices);
+
+    /** Inclusive cumulative sum along {@code dim}. */
+    void cumsum(Tensor x, int dim, Tensor out);
+
+    // ---- linear algebra ----------------------------------------------------------------------
+
+    /** Batched matrix product {@code [B,M,K] x [B,K,N] -> [B,M,N]}; inputs may be any strided views. */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    // ---- convolution and pooling ------------------------------------------------------------
+
+    /** {@code x [N,C,H,W]}, {@code w [K,C/g,kh,kw]}, optional bias {@code [K]} -> {@code out [N,K,OH,OW]}. */
+    void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out);
+
+    /** Gradient of conv2d with respect to its input; {@code gradIn} has the input's shape. */
+    void conv2dBackwardInput(Tensor gradOut, Tensor w, Conv2dParams p, Tensor gradIn);
+
+    /** Gradient of conv2d with respect to its weight; {@code gradW} has the weight's shape. */
+    void conv2dBackwardWeight(Tensor gradOut, Tensor x, Conv2dParams p, Tensor gradW);
+
+    /** Max pooling; {@code indices} (I64) hold the flat {@code h*W+w} position of each maximum. */
+    void maxPool2d(Tensor x, Pool2dParams p, Tensor out, Tensor indices);
+
+    /** Scatters {@code gradOut} to the argmax positions (accumulating) into zeroed {@code gradIn}. */
+    void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn);
+
+    void avgPool2d(Tensor x, Pool2dParams p, Tensor out);
+
+    void avgPool2dBackward(Tensor gradOut, Pool2dParams p, Tensor gradIn);
+
+    /**
+     * Resizes {@code x [N,C,H,W]} to out's spatial size. {@code scaleH}/{@code scaleW} are the
+     * user's scale factors (output/input) when PyTorch would use them for the coordinate mapping,
+     * or {@code <= 0} to use the size ratio.
+     */
+    void upsample2d(Tensor x, InterpolationMode mode, boolean alignCorners, double scaleH, double scaleW, Tensor out);
+
+    /** Adjoint of {@link #upsample2d} into zeroed {@code gradIn}. */
+    void upsample2dBackward(Tensor gradOut, InterpolationMode mode, boolean alignCorners, double scaleH, double scaleW,
+                            Tensor gradIn);
+
+    // ---- normalisation --------------------------------------------------------------------
+
+    /**
+     * GroupNorm over {@code x [N,C,*]}: per (n, group) statistics; {@code mean}/{@code rstd} are
+     * {@code [N,G]} outputs saved for backward; weight and bias ({@code [C]}) may be null.
+     */
+    void groupNorm(Tensor x, Tensor weight, Tensor bias, int groups, double eps, Tensor out, Tensor mean, Tensor rstd);
+
+    /** Gradients of GroupNorm; any of gradX, gradW, gradB may be null when not needed. */
+    void groupNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor rstd, int groups,
+                           Tensor gradX, Tensor gradW, Tensor gradB);
+
+    /**
+     * BatchNorm over {@code x [N,C,*]} with given per-channel {@code mean} and {@code invStd}
+     * ({@code [C]}): {@code out = (x-mean)*invStd*w + b}. Statistics are computed by the tensor
+     * layer (reductions) in training mode.
+     */
+    void batchNorm(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor out);
+
+    /**
+     * BatchNorm backward for training mode (statistics of the batch itself) when {@code training},
+     * else for fixed statistics; gradW and gradB may be null.
+     */
+    void batchNormBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor invStd, Tensor weight, boolean training,
+                           Tensor gradX, Tensor gradW, Tensor gradB);
+
+    // ---- indexing ----------------------------------------------------------------------------
+
+    /** {@code out} = x with dim restricted to {@code index} (I64, 1-D). */
+    void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** {@code out[..., index[i], ...] += src[..., i, ...]} along dim; out may be strided. */
+    void indexAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** {@code out[i][j][k] = x[i][index[i][j][k]][k]} for dim 1, and so on. */
+    void gather(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** {@code out[i][index[i][j][k]][k] += src[i][j][k]} for dim 1, and so on. */
+    void scatterAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** Coordinates of non-zero elements, {@code [count, rank]} I64, in row-major order. */
+    Tensor nonzero(Tensor x);
+
+    /** Stable sort along dim; indices are I64. */
+    void sort(Tensor x, int dim, boolean descending, Tensor values, Tensor indices);
+
+    /** The k largest (or smallest) along dim, sorted, ties broken by lower index first. */
+    void topk(Tensor x, int k, int dim, boolean largest, Tensor values, Tensor indices);
+
+    // ---- detection primitives (fused kernels; reference versions on the CPU) ----------------
+
+    /**
+     * RoIAlign (torchvision semantics): {@code input [N,C,H,W]}, {@code rois [R,5]} as
+     * (batch index, x1, y1, x2, y2) in input coordinates before {@code spatialScale};
+     * {@code out [R,C,pooledH,pooledW]}.
+     */
+    void roiAlign(Tensor input, Tensor rois, double spatialScale, int samplingRatio, boolean aligned, Tensor out);
+
+    /** Adjoint of {@link #roiAlign}, accumulated into zeroed {@code gradIn} of the input's shape. */
+    void roiAlignBackward(Tensor gradOut, Tensor rois, double spatialScale, int samplingRatio, boolean aligned,
+                          Tensor gradIn);
+
+    /**
+     * Greedy NMS with torchvision's semantics: {@code boxes [N,4]} (x1,y1,x2,y2), {@code scores [N]};
+     * suppresses IoU strictly above the threshold; returns kept indices (I64) by descending score.
+     */
+    Tensor nms(Tensor boxes, Tensor scores, double iouThreshold);
+
+    /**
+     * FCOS target assignment (torchvision rules) for one image: {@code centers [P,2]} anchor
+     * centres (x, y), {@code anchorSizes [P]}, {@code lower [P]}/{@code upper [P]} the scale range
+     * of each point's level, {@code gtBoxes [G,4]}. Writes to {@code matched [P]} (I64) the index
+     * of the smallest-area box whose centre region (radius x anchor size), interior and scale range
+     * contain the point, or -1.
+     */
+    void fcosAssign(Tensor centers, Tensor anchorSizes, Tensor lower, Tensor upper, Tensor gtBoxes, double radius,
+                    Tensor matched);
+}
