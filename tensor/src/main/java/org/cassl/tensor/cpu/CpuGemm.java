@@ -16,6 +16,8 @@ import org.cassl.tensor.TensorException;
 public final class CpuGemm {
     /** Products smaller than this many multiply-adds skip packing. */
     private static final long TINY_FMAS = 2048;
+    /** Runs everything on the calling thread: for products made inside another parallel loop. */
+    static final Parallel SERIAL = new Parallel(1);
 
     private final Parallel par;
     private final boolean vectorized;
@@ -39,15 +41,16 @@ public final class CpuGemm {
         long fmas = (long) m * n * k;
         // whole products per thread when there are enough of them; otherwise each product uses all threads
         boolean outer = batch > 1 && (batch % par.threads() == 0 || batch >= 4 * par.threads() || fmas < (1L << 20));
+        Parallel inner = outer ? SERIAL : par;
         Parallel.RangeBody body = (s, e) -> {
             for (int i = s; i < e; i++) {
                 int ao = a.offset() + i * sa[0];
                 int bo = b.offset() + i * sb[0];
                 int co = out.offset() + i * m * n;
                 if (a.dtype() == DType.F32) {
-                    gemmF32(m, n, k, 1f, f32(a), ao, sa[1], sa[2], f32(b), bo, sb[1], sb[2], 0f, f32(out), co, n);
+                    gemmF32(inner, m, n, k, 1f, f32(a), ao, sa[1], sa[2], f32(b), bo, sb[1], sb[2], 0f, f32(out), co, n);
                 } else {
-                    gemmF64(m, n, k, 1.0, f64(a), ao, sa[1], sa[2], f64(b), bo, sb[1], sb[2], 0.0, f64(out), co, n);
+                    gemmF64(inner, m, n, k, 1.0, f64(a), ao, sa[1], sa[2], f64(b), bo, sb[1], sb[2], 0.0, f64(out), co, n);
                 }
             }
         };
@@ -79,7 +82,7 @@ public final class CpuGemm {
                       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         checkArgs("sgemm", transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda, b == null ? -1 : b.length, bOff,
                 ldb, c == null ? -1 : c.length, cOff, ldc);
-        gemmF32(m, n, k, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, transB ? 1 : ldb,
+        gemmF32(par, m, n, k, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, transB ? 1 : ldb,
                 transB ? ldb : 1, beta, c, cOff, ldc);
     }
 
@@ -88,27 +91,30 @@ public final class CpuGemm {
                       double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
         checkArgs("dgemm", transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda, b == null ? -1 : b.length, bOff,
                 ldb, c == null ? -1 : c.length, cOff, ldc);
-        gemmF64(m, n, k, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, transB ? 1 : ldb,
+        gemmF64(par, m, n, k, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, transB ? 1 : ldb,
                 transB ? ldb : 1, beta, c, cOff, ldc);
     }
 
-    /** Strided float product: A(i,p) = a[aOff + i*ars + p*acs], B(p,j) = b[bOff + p*brs + j*bcs]. */
-    void gemmF32(int m, int n, int k, float alpha, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs,
+    /**
+     * Strided float product on the threads of {@code pp} ({@link #SERIAL} inside another parallel
+     * loop): A(i,p) = a[aOff + i*ars + p*acs], B(p,j) = b[bOff + p*brs + j*bcs].
+     */
+    void gemmF32(Parallel pp, int m, int n, int k, float alpha, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs,
                  int bcs, float beta, float[] c, int cOff, int ldc) {
         if (!vectorized || !Sgemm.VECTOR || (long) m * n * k < TINY_FMAS) {
             referenceF32(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         } else {
-            Sgemm.gemm(par, new Sgemm.Problem(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc));
+            Sgemm.gemm(pp, new Sgemm.Problem(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc));
         }
     }
 
     /** Strided double product, see {@link #gemmF32}. */
-    void gemmF64(int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs, double[] b, int bOff,
+    void gemmF64(Parallel pp, int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs, double[] b, int bOff,
                  int brs, int bcs, double beta, double[] c, int cOff, int ldc) {
         if (!vectorized || !Dgemm.VECTOR || (long) m * n * k < TINY_FMAS) {
             referenceF64(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         } else {
-            Dgemm.gemm(par, new Dgemm.Problem(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc));
+            Dgemm.gemm(pp, new Dgemm.Problem(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc));
         }
     }
 
