@@ -173,7 +173,10 @@ final class CpuConv {
     private int bandRows(ConvGeometry g, Parallel pp, boolean f32) {
         long share = colBudgetBytes / (pp == par ? 1 : par.threads());
         long perRow = (long) g.colRows() * g.ow() * (f32 ? 4 : 8);
-        return (int) Math.max(1, Math.min(g.oh(), share / Math.max(perRow, 1)));
+        int most = (int) Math.max(1, Math.min(g.oh(), share / Math.max(perRow, 1)));
+        // equal bands rather than full ones and a small remainder
+        int bands = (g.oh() + most - 1) / most;
+        return (g.oh() + bands - 1) / bands;
     }
 
     private void gemm(Parallel pp, boolean f32, int m, int n, int k, Object a, int aOff, int ars, int acs, Object b,
