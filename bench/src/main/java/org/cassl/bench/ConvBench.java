@@ -69,6 +69,17 @@ public final class ConvBench {
                     NnOps.conv2dBackwardWeight(gradOut, x, w.shape(), p);
                     gradOut.sum(new int[] {0, 2, 3}, false);
                 };
+        // compile the kernels on a small problem first: interpreted, the full size takes minutes
+        Tensor xs = Tensor.randn(g, 1, 16, 12, 12);
+        Tensor ws = Tensor.randn(g, 16, 16, kernel, kernel);
+        Tensor gs = Tensor.randn(g, 1, 16, 12, 12);
+        Timing.measure(() -> {
+            NnOps.conv2d(xs, ws, null, p);
+            if (mode == Mode.FORWARD_BACKWARD) {
+                NnOps.conv2dBackwardInput(gs, ws, xs.shape(), p);
+                NnOps.conv2dBackwardWeight(gs, xs, ws.shape(), p);
+            }
+        }, 50, 1.0, 1);
         double[] times = Timing.measure(step, warmup, 1.0, reps);
         double flops = 2.0 * batch * channels * channels * kernel * kernel * size * size * mode.passes;
         double median = Timing.median(times);
