@@ -50,6 +50,12 @@ public final class ConvBench {
      */
     public static Result run(int batch, int channels, int size, int kernel, Mode mode, int threads, int warmup, int reps,
                              boolean peer) {
+        return run(batch, channels, size, kernel, mode, threads, warmup, reps, peer, 1.0);
+    }
+
+    /** As the public {@code run} with a chosen minimum warm-up time (tests use 0). */
+    static Result run(int batch, int channels, int size, int kernel, Mode mode, int threads, int warmup, int reps,
+                      boolean peer, double warmupSeconds) {
         if (batch < 1 || channels < 1 || size < 1 || kernel < 1 || kernel % 2 == 0 || threads < 1) {
             throw new IllegalArgumentException("conv bench: batch, channels, size, threads must be positive and the kernel"
                     + " odd, got B=" + batch + " C=" + channels + " S=" + size + " k=" + kernel + " threads=" + threads);
@@ -79,8 +85,8 @@ public final class ConvBench {
                 NnOps.conv2dBackwardInput(gs, ws, xs.shape(), p);
                 NnOps.conv2dBackwardWeight(gs, xs, ws.shape(), p);
             }
-        }, 50, 1.0, 1);
-        double[] times = Timing.measure(step, warmup, 1.0, reps);
+        }, 50, warmupSeconds, 1);
+        double[] times = Timing.measure(step, warmup, warmupSeconds, reps);
         double flops = 2.0 * batch * channels * channels * kernel * kernel * size * size * mode.passes;
         double median = Timing.median(times);
         String name = "conv_" + mode.key();

@@ -20,6 +20,11 @@ public final class GemmBench {
      * @param peer    also run the numpy peer when {@code /usr/bin/python3} has it
      */
     public static Result run(int size, int threads, int warmup, int reps, boolean peer) {
+        return run(size, threads, warmup, reps, peer, 1.0);
+    }
+
+    /** As {@link #run(int, int, int, int, boolean)} with a chosen minimum warm-up time (tests use 0). */
+    static Result run(int size, int threads, int warmup, int reps, boolean peer, double warmupSeconds) {
         if (size < 1 || threads < 1) {
             throw new IllegalArgumentException("gemm bench: size and threads must be positive, got size=" + size
                     + " threads=" + threads);
@@ -37,9 +42,9 @@ public final class GemmBench {
             // get the kernels compiled on a small product first: interpreted, a large one takes minutes
             int small = Math.min(size, 192);
             Timing.measure(() -> be.gemm().sgemm(false, false, small, small, small, 1f, a, 0, small, b, 0, small, 0f, c, 0,
-                    small), 50, 1.0, 1);
+                    small), 50, warmupSeconds, 1);
             times = Timing.measure(() -> be.gemm().sgemm(false, false, size, size, size, 1f, a, 0, size, b, 0, size, 0f,
-                    c, 0, size), warmup, 1.0, reps);
+                    c, 0, size), warmup, warmupSeconds, reps);
         }
         double flops = 2.0 * size * size * size;
         double median = Timing.median(times);

@@ -19,7 +19,7 @@ class BenchRunnersTest {
 
     @Test
     void gemmRunnerReportsConsistentNumbersAndJson() throws Exception {
-        Result r = GemmBench.run(48, 1, 1, 3, false);
+        Result r = GemmBench.run(48, 1, 1, 3, false, 0);
         assertEquals("gemm", r.name());
         assertEquals("48x48x48", r.shape());
         assertTrue(r.minMs() > 0 && r.minMs() <= r.medianMs(), r.toString());
@@ -32,8 +32,8 @@ class BenchRunnersTest {
 
     @Test
     void convRunnerCountsThreePassesForForwardBackward() {
-        Result f = ConvBench.run(1, 4, 6, 3, ConvBench.Mode.FORWARD, 1, 1, 3, false);
-        Result fb = ConvBench.run(1, 4, 6, 3, ConvBench.Mode.FORWARD_BACKWARD, 1, 1, 3, false);
+        Result f = ConvBench.run(1, 4, 6, 3, ConvBench.Mode.FORWARD, 1, 1, 3, false, 0);
+        Result fb = ConvBench.run(1, 4, 6, 3, ConvBench.Mode.FORWARD_BACKWARD, 1, 1, 3, false, 0);
         double flops = 2.0 * 4 * 4 * 9 * 36;
         assertEquals(flops / f.medianMs() / 1e6, f.gflops(), 1e-9);
         assertEquals(3 * flops / fb.medianMs() / 1e6, fb.gflops(), 1e-9);
