@@ -22,8 +22,8 @@ class CpuConvTest {
     static void setUp() {
         par2 = new Parallel(2);
         fast = new CpuConv(par2, new CpuGemm(par2, true));
-        // a budget of a few rows forces many output-row bands
-        banded = new CpuConv(par2, new CpuGemm(par2, true), 2048);
+        // a budget of a few rows forces many output-row bands, and no work is too small to share out
+        banded = new CpuConv(par2, new CpuGemm(par2, true), 2048, 0);
         scalar = new CpuConv(CpuGemm.SERIAL, new CpuGemm(CpuGemm.SERIAL, false));
     }
 
