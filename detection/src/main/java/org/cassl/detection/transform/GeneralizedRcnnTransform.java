@@ -116,11 +116,18 @@ public final class GeneralizedRcnnTransform {
         return image.sub(m).div(s);
     }
 
-    /** torchvision's resize factor, a float32 value: {@code min(minSize / min(H, W), maxSize / max(H, W))}. */
+    /**
+     * torchvision's resize factor, a float32 value: {@code min(minSize / min(H, W), maxSize / max(H, W))}.
+     * torchvision divides a Python number by a float32 tensor, which PyTorch evaluates as
+     * {@code reciprocal(tensor) * number}; the two roundings are reproduced here because they
+     * decide {@code floor(dim * scale)} (e.g. 160 / 100 gives 1.5999999, so 100 px become 159).
+     */
     public static float scale(int height, int width, double minSize, double maxSize) {
         float shorter = Math.min(height, width);
         float longer = Math.max(height, width);
-        return Math.min((float) minSize / shorter, (float) maxSize / longer);
+        float byShorter = (1f / shorter) * (float) minSize;
+        float byLonger = (1f / longer) * (float) maxSize;
+        return Math.min(byShorter, byLonger);
     }
 
     /** The resized {@code {height, width}}: {@code floor(dim * scale)} per axis. */
