@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import org.cassl.tensor.BackendUnavailableException;
 import org.cassl.tensor.TensorException;
 import org.cassl.tensor.io.SafeTensorsException;
+import org.cassl.training.UserInputException;
 import picocli.CommandLine;
 
 /**

@@ -1,4 +1,4 @@
-package org.cassl.training.cli;
+package org.cassl.training;
 
 /**
  * A problem with what the user gave us (a missing file, a malformed config, an unknown value):
