@@ -388,7 +388,9 @@ MODEL_IMAGES = [("image0", 90, 120, [(10, 20, 50, 70), (60, 5, 110, 40)]),
                 ("image1", 100, 77, [(5, 10, 70, 90)])]
 MODEL_TARGETS = [(torch.tensor([[10.0, 20.0, 50.0, 70.0], [60.0, 5.0, 110.0, 40.0]]), [1, 3]),
                  (torch.tensor([[5.0, 10.0, 70.0, 90.0], [30.0, 30.0, 45.0, 52.0]]), [4, 2])]
-FULL_GRAD_MAX = 5000
+TRAIN64_CONFIG = dict(MODEL_CONFIG, min_size=64, max_size=96)
+TRAIN64_IMAGE = 1
+FULL_GRAD_MAX = 3000
 GRAD_PREFIX = 64
 
 
@@ -419,26 +421,46 @@ def model_cases():
                    "padded": list(il.tensors.shape[-2:]), "feature_shapes": [list(f.shape) for f in feats]},
           **tensors)
 
+    # float32 training step: the losses, and the gradients of the last head convs, which depend only
+    # on forward values (deeper gradients pass ReLU masks, where float32 rounding may flip an input
+    # lying within ~1e-6 of zero; their parity is checked in float64 below)
     model.train()
     losses = model(images, [dict(t) for t in targets])
     total = losses["classification"] + losses["bbox_regression"] + losses["bbox_ctrness"]
     total.backward()
     tensors = {k: v.detach() for k, v in losses.items()}
+    last = [n for n, _ in model.named_parameters() if n.split(".")[-2] in ("cls_logits", "bbox_reg", "bbox_ctrness")]
+    params = dict(model.named_parameters())
+    for name in last:
+        tensors[f"grad/{name}"] = params[name].grad
+    c.add("train", {"config": MODEL_CONFIG, "full": last}, **tensors)
+
+    # float64 training step on one smaller image: every gradient
+    model64 = build_model().double()
+    model64.transform.min_size = (TRAIN64_CONFIG["min_size"],)
+    model64.transform.max_size = TRAIN64_CONFIG["max_size"]
+    model64.train()
+    image64 = images[TRAIN64_IMAGE].double()
+    boxes64, labels64 = MODEL_TARGETS[TRAIN64_IMAGE]
+    losses = model64([image64], [{"boxes": boxes64.double(), "labels": torch.tensor(labels64, dtype=torch.int64)}])
+    total = losses["classification"] + losses["bbox_regression"] + losses["bbox_ctrness"]
+    total.backward()
+    tensors = {k: v.detach() for k, v in losses.items()}
     full, partial = [], []
-    for name, p in model.named_parameters():
-        if p.grad is None:
-            continue
+    for name, p in model64.named_parameters():
         gr = p.grad.detach()
         if gr.numel() <= FULL_GRAD_MAX:
             tensors[f"grad/{name}"] = gr
             full.append(name)
         else:
-            flat = gr.reshape(-1).to(torch.float64)
+            flat = gr.reshape(-1)
             tensors[f"grad_stats/{name}"] = torch.stack([flat.sum(), (flat * flat).sum(), flat.abs().sum()])
-            tensors[f"grad_prefix/{name}"] = gr.reshape(-1)[:GRAD_PREFIX]
+            tensors[f"grad_prefix/{name}"] = flat[:GRAD_PREFIX]
             partial.append(name)
-    c.add("train", {"config": MODEL_CONFIG, "full": full, "partial": partial}, **tensors)
+    c.add("train64", {"config": TRAIN64_CONFIG, "image": TRAIN64_IMAGE, "full": full, "partial": partial}, **tensors)
 
+    c.add("keys", {"state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()],
+                   "trainable": [k for k, p in model.named_parameters() if p.requires_grad]})
     images_t = {}
     for (n, h, w, r), img in zip(MODEL_IMAGES, images):
         images_t[n] = img[:, :4, :4]

@@ -46,11 +46,20 @@ public final class AnchorGenerator {
         return sizes.length;
     }
 
+    /** {@link #generate(int, int, List, DType, Device)} in float32. */
+    public Anchors generate(int paddedH, int paddedW, List<int[]> gridSizes, Device device) {
+        return generate(paddedH, paddedW, gridSizes, DType.F32, device);
+    }
+
     /**
      * Anchors for a padded batch of {@code paddedH x paddedW} with feature maps of the given
-     * {@code gridSizes} ({@code {h, w}} per level), in float32 on {@code device}.
+     * {@code gridSizes} ({@code {h, w}} per level), in {@code dtype} (the features' dtype, as
+     * torchvision) on {@code device}. All coordinates are integers, exact in any float dtype.
      */
-    public Anchors generate(int paddedH, int paddedW, List<int[]> gridSizes, Device device) {
+    public Anchors generate(int paddedH, int paddedW, List<int[]> gridSizes, DType dtype, Device device) {
+        if (!dtype.isFloatingPoint()) {
+            throw new TensorException("AnchorGenerator: anchors must be floating point, got " + dtype);
+        }
         if (gridSizes.size() != sizes.length) {
             throw new ShapeMismatchException("AnchorGenerator: " + gridSizes.size() + " feature maps for "
                     + sizes.length + " anchor sizes; there must be one feature map per size");
@@ -88,7 +97,7 @@ public final class AnchorGenerator {
                 }
             }
         }
-        Tensor t = Tensor.of(boxes, total, 4).to(DType.F32).to(device);
+        Tensor t = Tensor.of(boxes, total, 4).to(dtype).to(device);
         return new Anchors(t, counts);
     }
 }
