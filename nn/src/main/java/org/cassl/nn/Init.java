@@ -13,8 +13,32 @@ import org.cassl.tensor.TensorException;
  */
 public final class Init {
     private static Generator global = new Generator(0);
+    private static final ThreadLocal<boolean[]> SKIP = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Init() {
+    }
+
+    /**
+     * A scope (per thread) in which random initialisers leave tensors untouched (zeros from
+     * construction) and draw nothing: for models whose weights are loaded right after building.
+     * Constant initialisers still apply. Use {@code try (var s = Init.skipRandom()) { ... }}.
+     */
+    public static Scope skipRandom() {
+        boolean[] flag = SKIP.get();
+        boolean prev = flag[0];
+        flag[0] = true;
+        return () -> flag[0] = prev;
+    }
+
+    /** Whether random initialisation is being skipped on this thread. */
+    public static boolean isSkippingRandom() {
+        return SKIP.get()[0];
+    }
+
+    /** Restores the previous initialisation mode when closed. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Which fan {@code kaiming_*} preserves. */
@@ -64,6 +88,9 @@ public final class Init {
 
     /** Fills with values uniform in [lo, hi). */
     public static Tensor uniform(Tensor t, double lo, double hi, Generator gen) {
+        if (isSkippingRandom()) {
+            return t;
+        }
         return t.copyFrom(Tensor.uniform(gen, lo, hi, t.dtype(), t.shape()).to(t.device()));
     }
 
@@ -71,6 +98,9 @@ public final class Init {
     public static Tensor normal(Tensor t, double mean, double std, Generator gen) {
         if (std < 0) {
             throw new TensorException("init.normal: std must be non-negative, got " + std);
+        }
+        if (isSkippingRandom()) {
+            return t;
         }
         return t.copyFrom(Tensor.normal(gen, mean, std, t.dtype(), t.shape()).to(t.device()));
     }
