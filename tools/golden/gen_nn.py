@@ -112,6 +112,41 @@ def forward_case(c, name, train, n, h, w):
     c.add(name, {"train": train, "shape": [n, 3, h, w], "grad_keys": GRAD_KEYS}, **tensors)
 
 
+def layer_cases(c):
+    """Each layer with seeded weights: output and gradients of sum(out * r) for a seeded r."""
+    nn = torch.nn
+    specs = [
+        ("conv2d", {"in": 4, "out": 6, "k": 3, "stride": 2, "pad": 1, "groups": 2, "bias": True},
+         lambda: nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2), [2, 4, 7, 6]),
+        ("conv2d_nobias", {"in": 3, "out": 5, "k": 1, "stride": 1, "pad": 0, "groups": 1, "bias": False},
+         lambda: nn.Conv2d(3, 5, 1, bias=False), [1, 3, 4, 5]),
+        ("conv_transpose2d", {"in": 4, "out": 3, "k": 2, "stride": 2, "pad": 0, "out_pad": 0},
+         lambda: nn.ConvTranspose2d(4, 3, 2, stride=2), [2, 4, 3, 5]),
+        ("conv_transpose2d_pad", {"in": 2, "out": 4, "k": 3, "stride": 2, "pad": 1, "out_pad": 1},
+         lambda: nn.ConvTranspose2d(2, 4, 3, stride=2, padding=1, output_padding=1), [1, 2, 4, 3]),
+        ("linear", {"in": 5, "out": 3}, lambda: nn.Linear(5, 3), [4, 5]),
+        ("group_norm", {"groups": 2, "channels": 6}, lambda: nn.GroupNorm(2, 6), [2, 6, 3, 4]),
+        ("batch_norm_train", {"channels": 3, "train": True}, lambda: nn.BatchNorm2d(3), [4, 3, 3, 2]),
+        ("batch_norm_eval", {"channels": 3, "train": False}, lambda: nn.BatchNorm2d(3), [2, 3, 3, 2]),
+        ("frozen_bn", {"channels": 3}, lambda: misc_nn_ops.FrozenBatchNorm2d(3), [2, 3, 3, 2]),
+        ("max_pool", {"k": 3, "stride": 2, "pad": 1}, lambda: nn.MaxPool2d(3, 2, 1), [1, 2, 7, 6]),
+    ]
+    for i, (name, params, make, shape) in enumerate(specs):
+        m = make()
+        fill_seeded(m)
+        m.train(params.get("train", True))
+        x = torch.from_numpy(seeded_uniform(100 + i, int(np.prod(shape)), -1, 1)).reshape(shape).requires_grad_()
+        y = m(x)
+        r = torch.from_numpy(seeded_uniform(200 + i, y.numel(), -1, 1)).reshape(y.shape)
+        (y * r).sum().backward()
+        tensors = {"x": x.detach(), "r": r, "y": y.detach(), "grad/x": x.grad}
+        for n, p in m.named_parameters():
+            tensors["grad/" + n] = p.grad
+        for n, b in m.named_buffers():
+            tensors["after/" + n] = b
+        c.add("layer/" + name, dict(params, shape=shape), **tensors)
+
+
 def quadratic(params, targets, weights):
     return sum((w * (p - t) ** 2).sum() for p, t, w in zip(params, targets, weights))
 
@@ -224,6 +259,10 @@ def main():
     forward_case(fwd, "resnet18_fpn_eval", False, 1, 80, 56)
     forward_case(fwd, "resnet18_fpn_train", True, 2, 48, 40)
     fwd.save("nn", "nn_forward")
+
+    layers = Cases()
+    layer_cases(layers)
+    layers.save("nn", "nn_layers")
 
     opt = Cases()
     optim_cases(opt)
