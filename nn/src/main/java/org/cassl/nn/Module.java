@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cassl.tensor.DType;
 import org.cassl.tensor.Device;
 import org.cassl.tensor.Tensor;
 
@@ -301,6 +302,30 @@ public abstract class Module {
         for (Module m : namedModules().values()) {
             m.parameters.values().forEach(p -> p.to(device));
             m.buffers.values().forEach(b -> b.to(device));
+        }
+        return this;
+    }
+
+    /**
+     * Converts every floating-point parameter and buffer to {@code dtype} (integer buffers such
+     * as {@code num_batches_tracked} keep theirs); gradients are dropped. Returns this.
+     */
+    public Module to(DType dtype) {
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".to: expected a floating point dtype, got "
+                    + dtype);
+        }
+        for (Module m : namedModules().values()) {
+            for (Parameter p : m.parameters.values()) {
+                if (p.data().dtype() != dtype) {
+                    p.replace(p.data().to(dtype));
+                }
+            }
+            for (Buffer b : m.buffers.values()) {
+                if (b.tensor().dtype().isFloatingPoint() && b.tensor().dtype() != dtype) {
+                    b.set(b.tensor().to(dtype));
+                }
+            }
         }
         return this;
     }
