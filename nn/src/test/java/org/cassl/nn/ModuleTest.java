@@ -196,6 +196,21 @@ class ModuleTest {
         assertSame(w, a.conv.weight().data());
     }
 
+    @Test
+    void toDTypeConvertsFloatingTensorsOnly() {
+        Net a = new Net(new Generator(1));
+        float[] before = a.conv.weight().data().toFloatArray();
+        a.to(DType.F64);
+        assertEquals(DType.F64, a.conv.weight().data().dtype());
+        assertEquals(DType.F64, a.bn.runningVar().dtype());
+        assertEquals(DType.I64, a.stateDict().get("bn.num_batches_tracked").dtype());
+        assertTrue(a.conv.weight().requiresGrad());
+        double[] after = a.conv.weight().data().toDoubleArray();
+        for (int i = 0; i < before.length; i++) {
+            assertEquals(before[i], after[i], 0.0);
+        }
+    }
+
     private static Map<String, Tensor> copy(Map<String, Tensor> m) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, v.copy()));

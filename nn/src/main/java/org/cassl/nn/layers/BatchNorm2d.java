@@ -46,12 +46,13 @@ public class BatchNorm2d extends Layer {
             throw new ShapeMismatchException("BatchNorm2d: expected 4D input, got input of shape "
                     + java.util.Arrays.toString(x.shape()));
         }
+        Variable y = NnFunctional.batchNorm(x, runningMean.tensor(), runningVar.tensor(), weight.variable(),
+                bias.variable(), isTraining(), momentum, eps);
         if (isTraining()) {
             Tensor n = numBatchesTracked.tensor();
             n.fill(n.item() + 1);
         }
-        return NnFunctional.batchNorm(x, runningMean.tensor(), runningVar.tensor(), weight.variable(), bias.variable(),
-                isTraining(), momentum, eps);
+        return y;
     }
 
     public Parameter weight() {

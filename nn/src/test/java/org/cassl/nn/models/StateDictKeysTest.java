@@ -1,6 +1,7 @@
 package org.cassl.nn.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import org.cassl.nn.Parameter;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.testing.Golden;
+import org.cassl.tensor.TensorException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -69,6 +72,19 @@ class StateDictKeysTest {
         }
         assertEquals(want, got, "parameters requiring grad");
         assertEquals(List.of("0", "1", "2", "p6", "p7"), b.featureNames());
+    }
+
+    @Test
+    void trainableLayersFollowTorchvisionValidation() {
+        assertEquals(5, BackboneWithFpn.validateTrainableLayers(false, null, 5, 3), "random init trains everything");
+        assertEquals(5, BackboneWithFpn.validateTrainableLayers(false, 2, 5, 3));
+        assertEquals(3, BackboneWithFpn.validateTrainableLayers(true, null, 5, 3));
+        assertEquals(1, BackboneWithFpn.validateTrainableLayers(true, 1, 5, 3));
+        assertThrows(TensorException.class, () -> BackboneWithFpn.validateTrainableLayers(true, 6, 5, 3));
+        assertThrows(TensorException.class, () -> BackboneWithFpn.freezeLayers(
+                new ResNet(ResNet.Arch.RESNET18, NormKind.FROZEN, 0, new Generator(0)), -1));
+        assertEquals(ResNet.Arch.RESNET34, ResNet.Arch.parse("resnet34"));
+        assertThrows(TensorException.class, () -> ResNet.Arch.parse("resnet101"));
     }
 
     private static void check(Golden.Case c, Module m) {
