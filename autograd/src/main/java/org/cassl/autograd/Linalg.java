@@ -37,9 +37,15 @@ public final class Linalg {
             }
             return Shaping.reshape(r, out);
         }
-        return Tape.record("matmul", x.matmul(y), (g, needs) -> new Tensor[] {
-            needs[0] ? Broadcast.sumTo(g.matmul(y.transpose(-1, -2)), x.shape()) : null,
-            needs[1] ? Broadcast.sumTo(x.transpose(-1, -2).matmul(g), y.shape()) : null}, a, b);
+        return Tape.record("matmul", x.matmul(y), (g, needs) -> {
+            if (g.numel() == 0 || x.numel() == 0 || y.numel() == 0) {
+                // an empty operand or result: every gradient is a (possibly empty) zero tensor
+                return new Tensor[] {needs[0] ? x.zerosLike() : null, needs[1] ? y.zerosLike() : null};
+            }
+            return new Tensor[] {
+                needs[0] ? Broadcast.sumTo(g.matmul(y.transpose(-1, -2)), x.shape()) : null,
+                needs[1] ? Broadcast.sumTo(x.transpose(-1, -2).matmul(g), y.shape()) : null};
+        }, a, b);
     }
 
     /** Batched product {@code [B,M,K] x [B,K,N] -> [B,M,N]} (no broadcasting). Saves: a and b. */
