@@ -323,6 +323,12 @@ def nn():
         fn = lambda x, t, weight=None, pos_weight=None, r=red: F.binary_cross_entropy_with_logits(
             x, t, weight=weight, pos_weight=pos_weight, reduction=r)
         f.add("bce_with_logits", fn, [x, t], consts=consts, args={"reduction": red})
+    extreme = T([[-100.0, -20.0, 0.0, 20.0, 100.0], [-50.0, -1.0, 1.0, 50.0, 0.5]])
+    f.add("bce_with_logits", lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
+          [extreme, f.uniform(0, 1, 2, 5)], args={"reduction": "none"}, tag="extreme")
+    f.add("bce_with_logits", lambda x, t, pos_weight: F.binary_cross_entropy_with_logits(
+        x, t, pos_weight=pos_weight, reduction="sum"), [extreme.clone(), T([[0.0, 1.0, 0.5, 1.0, 0.0]] * 2)],
+        consts={"pos_weight": T([2.0, 0.5, 1.0, 3.0, 1.5])}, args={"reduction": "sum"}, tag="extreme_pos_weight")
     f.save()
 
 

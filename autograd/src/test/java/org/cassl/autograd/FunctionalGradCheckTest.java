@@ -85,4 +85,31 @@ class FunctionalGradCheckTest {
             case_("bce_logits_sum_pos_weight", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1],
                     Checks.uniform(48, 0, 2, 3, 1), Checks.uniform(49, 0.5, 3, 4), Reduction.SUM), randn(51, 3, 4), t));
     }
+
+    /**
+     * The nn rules receive strided upstream gradients in real graphs (a sum gives a stride-0
+     * gradient, a transpose a permuted one); their kernels must read them correctly.
+     */
+    @TestFactory
+    List<DynamicTest> stridedUpstreamGradients() {
+        Conv2dParams p = new Conv2dParams(1, 1, 1, 1, 1, 1, 1);
+        Tensor rois = Tensor.of(new double[] {0, 1.2, 0.7, 5.5, 6.1}, 1, 5);
+        return List.of(
+            case_("conv2d_sum", v -> Functional.conv2d(v[0], v[1], v[2], p).sum(), randn(60, 1, 2, 4, 4),
+                    randn(61, 3, 2, 3, 3), randn(62, 3)),
+            case_("conv2d_transposed", v -> Functional.conv2d(v[0], v[1], null, p).transpose(1, 3).cumsum(1),
+                    randn(63, 1, 2, 4, 3), randn(64, 2, 2, 3, 3)),
+            case_("conv_transpose2d_sum", v -> Functional.convTranspose2d(v[0], v[1], null,
+                    new Conv2dParams(2, 2, 0, 0, 1, 1, 1), 0, 0).sum(), randn(65, 1, 2, 2, 2), randn(66, 2, 2, 2, 2)),
+            case_("max_pool2d_transposed", v -> Functional.maxPool2d(v[0], Pool2dParams.of(2, 1, 0)).transpose(2, 3)
+                    .cumsum(2), randn(67, 1, 2, 4, 3)),
+            case_("avg_pool2d_sum", v -> Functional.avgPool2d(v[0], Pool2dParams.of(2, 1, 0)).sum(), randn(68, 1, 2, 4, 3)),
+            case_("interpolate_transposed", v -> Functional.interpolate(v[0], 5, 4, BILINEAR, false).transpose(2, 3)
+                    .cumsum(3), randn(69, 1, 2, 3, 2)),
+            case_("group_norm_sum_weighted", v -> Functional.groupNorm(v[0], 2, v[1], v[2], 1e-5).sum(1, false)
+                    .mul(v[0].select(1, 0)), randn(70, 2, 4, 2, 2), randn(71, 4), randn(72, 4)),
+            case_("batch_norm_transposed", v -> Functional.batchNorm(v[0], null, null, v[1], v[2], true, 0.1, 1e-5)
+                    .transpose(0, 1).cumsum(1), randn(73, 3, 2, 2), randn(74, 2), randn(75, 2)),
+            case_("roi_align_sum", v -> Functional.roiAlign(v[0], rois, 2, 2, 1.0, 2, true).sum(), randn(76, 1, 2, 8, 8)));
+    }
 }
