@@ -73,6 +73,10 @@ public final class Tape {
                         continue;
                     }
                     Tensor gk = gIn[k];
+                    if (gk.dtype() != ins[k].dtype()) {
+                        // mixed-precision ops: the gradient has the dtype of the input it belongs to
+                        gk = gk.to(ins[k].dtype());
+                    }
                     if (!Arrays.equals(gk.shape(), ins[k].shape())) {
                         throw new IllegalStateException("backward of '" + node.op() + "' produced a gradient of shape "
                                 + Arrays.toString(gk.shape()) + " for input " + k + " of shape "
