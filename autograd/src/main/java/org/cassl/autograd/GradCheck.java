@@ -154,6 +154,7 @@ public final class GradCheck {
         check(f, options, inputs).assertPassed();
     }
 
+    @SuppressWarnings("try") // the grad-mode scope is used only for its side effect
     private static Result run(Function<Variable[], Variable> f, Options o, Variable[] inputs) {
         Variable out = f.apply(inputs);
         if (!out.dtype().isFloatingPoint()) {

@@ -36,6 +36,7 @@ public final class Tape {
         return new Variable(out, true, new Node(op, inputs, backward));
     }
 
+    @SuppressWarnings("try") // the grad-mode scope is used only for its side effect
     static void backward(Variable root, Tensor gradient, boolean retain) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: the variable does not require grad and has no grad_fn");

@@ -4,11 +4,10 @@ import java.util.function.Function;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.Tensor;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.Executable;
 
-/** Test helpers: seeded float64 inputs, gradcheck calls and skipping ops whose kernels are not merged yet. */
+/** Test helpers: seeded float64 inputs and gradcheck calls. */
 final class Checks {
     private Checks() {
     }
@@ -49,30 +48,21 @@ final class Checks {
     }
 
     static void gradcheck(Function<Variable[], Variable> f, Tensor... inputs) {
-        runOrSkip(() -> GradCheck.assertGradients(f, inputs));
+        run(() -> GradCheck.assertGradients(f, inputs));
     }
 
     static void gradcheck(Function<Variable[], Variable> f, GradCheck.Options o, Tensor... inputs) {
-        runOrSkip(() -> GradCheck.assertGradients(f, o, inputs));
+        run(() -> GradCheck.assertGradients(f, o, inputs));
     }
 
     static DynamicTest case_(String name, Function<Variable[], Variable> f, Tensor... inputs) {
         return DynamicTest.dynamicTest(name, () -> gradcheck(f, inputs));
     }
 
-    /**
-     * Runs a test body, skipping it (JUnit assumption) when it reaches a CPU kernel that is still
-     * a stub in this branch ("not implemented yet"), so the suite stays green until it is merged.
-     */
-    static void runOrSkip(Executable body) {
+    /** Runs a test body, rethrowing checked exceptions as assertion errors. */
+    static void run(Executable body) {
         try {
             body.execute();
-        } catch (UnsupportedOperationException e) {
-            if (e.getMessage() != null && e.getMessage().contains("not implemented yet")) {
-                StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-                Assumptions.abort("kernel not merged yet: " + where);
-            }
-            throw e;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

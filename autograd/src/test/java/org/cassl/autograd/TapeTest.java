@@ -64,13 +64,19 @@ class TapeTest {
     @Test
     void gradModeOffRecordsNothingAndRestores() {
         Variable x = Variable.parameter(t(1));
-        try (GradMode.Scope s = GradMode.off()) {
+        GradMode.Scope off = GradMode.off();
+        try {
             assertFalse(GradMode.isEnabled());
             assertFalse(x.mul(2).requiresGrad());
-            try (GradMode.Scope s2 = GradMode.on()) {
+            GradMode.Scope on = GradMode.on();
+            try {
                 assertTrue(x.mul(2).requiresGrad());
+            } finally {
+                on.close();
             }
             assertFalse(GradMode.isEnabled());
+        } finally {
+            off.close();
         }
         assertTrue(GradMode.isEnabled());
         assertTrue(x.mul(2).requiresGrad());
