@@ -114,6 +114,14 @@ public final class CocoDataset {
         return new CocoDataset(source, images, categories, annotations, topLevel);
     }
 
+    /**
+     * A copy with other annotations (e.g. pseudo-labels for the same images), validated again;
+     * images, categories and top-level fields are kept.
+     */
+    public CocoDataset withAnnotations(List<CocoAnnotation> newAnnotations) {
+        return new CocoDataset(source, images, categories, newAnnotations, topLevel);
+    }
+
     /** A builder that collects the entries {@link CocoReader#stream} hands it. */
     public static Builder builder(String source) {
         return new Builder(source);
@@ -151,6 +159,7 @@ public final class CocoDataset {
             topLevel.put(name, value);
         }
 
+        /** The validated dataset (see {@link CocoDataset#of}). */
         public CocoDataset build() {
             return new CocoDataset(source, images, categories, annotations, topLevel);
         }

@@ -321,7 +321,7 @@ final class CocoJsonReader {
      * segmentation required; its id becomes {@code resultId}, as pycocotools' loadRes numbers them).
      */
     CocoAnnotation readAnnotation(int index, boolean result, long resultId) throws IOException {
-        String entry = (result ? "result " : "annotations[") + index + (result ? "" : "]");
+        String entry = result ? "result " + (index + 1) : "annotations[" + index + "]";
         expect(JsonToken.START_OBJECT, "each " + (result ? "result" : "annotation") + " must be an object", entry);
         JsonLocation start = p.currentTokenLocation();
         Long id = result ? resultId : null;

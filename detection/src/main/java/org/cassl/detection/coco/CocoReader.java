@@ -32,6 +32,11 @@ public final class CocoReader {
 
     private CocoReader() {}
 
+    /** The parser factory (exposed to tests, which check it has no object codec). */
+    static JsonFactory factory() {
+        return FACTORY;
+    }
+
     /** Reads and validates an annotation file (see {@link CocoDataset#of} for the checks). */
     public static CocoDataset read(Path file) throws IOException {
         try (InputStream in = open(file)) {

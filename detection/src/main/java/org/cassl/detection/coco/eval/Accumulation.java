@@ -171,6 +171,7 @@ public final class Accumulation {
         return new int[] {nT, nR, nK, nA, nM};
     }
 
+    /** The parameters the tables were built with. */
     public EvalParams params() {
         return params;
     }

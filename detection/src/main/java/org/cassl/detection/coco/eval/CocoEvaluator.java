@@ -56,10 +56,12 @@ public final class CocoEvaluator {
         return new CocoEvaluator(gt, LoadRes.loadRes(gt, results, source), iouType, EvalParams.defaults());
     }
 
+    /** The evaluation parameters. */
     public EvalParams params() {
         return params;
     }
 
+    /** What is compared (boxes or masks). */
     public IouType iouType() {
         return iouType;
     }

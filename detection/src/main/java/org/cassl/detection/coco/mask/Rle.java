@@ -70,10 +70,12 @@ public final class Rle {
         return new Rle(height, width, new int[] {(int) pixels});
     }
 
+    /** Mask height in pixels. */
     public int height() {
         return height;
     }
 
+    /** Mask width in pixels. */
     public int width() {
         return width;
     }
