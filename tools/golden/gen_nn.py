@@ -260,7 +260,7 @@ def main():
 
     fwd = Cases()
     forward_case(fwd, "resnet18_fpn_eval", False, 1, 64, 40, torch.float32)
-    forward_case(fwd, "resnet18_fpn_train", True, 2, 40, 32, torch.float64)
+    forward_case(fwd, "resnet18_fpn_train", True, 2, 32, 32, torch.float64)
     fwd.save("nn", "nn_forward")
 
     layers = Cases()

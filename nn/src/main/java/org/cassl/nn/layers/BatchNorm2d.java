@@ -3,7 +3,7 @@ package org.cassl.nn.layers;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Buffer;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
+import org.cassl.autograd.Functional;
 import org.cassl.nn.Parameter;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.ShapeMismatchException;
@@ -46,7 +46,7 @@ public class BatchNorm2d extends Layer {
             throw new ShapeMismatchException("BatchNorm2d: expected 4D input, got input of shape "
                     + java.util.Arrays.toString(x.shape()));
         }
-        Variable y = NnFunctional.batchNorm(x, runningMean.tensor(), runningVar.tensor(), weight.variable(),
+        Variable y = Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(), weight.variable(),
                 bias.variable(), isTraining(), momentum, eps);
         if (isTraining()) {
             Tensor n = numBatchesTracked.tensor();

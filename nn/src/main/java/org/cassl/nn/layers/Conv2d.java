@@ -3,7 +3,7 @@ package org.cassl.nn.layers;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
+import org.cassl.autograd.Functional;
 import org.cassl.nn.Parameter;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -48,7 +48,7 @@ public class Conv2d extends Layer {
 
     @Override
     public Variable forward(Variable x) {
-        return NnFunctional.conv2d(x, weight.variable(), bias == null ? null : bias.variable(), params);
+        return Functional.conv2d(x, weight.variable(), bias == null ? null : bias.variable(), params);
     }
 
     public Parameter weight() {

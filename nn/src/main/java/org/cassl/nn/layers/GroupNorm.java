@@ -2,7 +2,7 @@ package org.cassl.nn.layers;
 
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
+import org.cassl.autograd.Functional;
 import org.cassl.nn.Parameter;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.TensorException;
@@ -34,7 +34,7 @@ public class GroupNorm extends Layer {
 
     @Override
     public Variable forward(Variable x) {
-        return NnFunctional.groupNorm(x, groups, weight == null ? null : weight.variable(),
+        return Functional.groupNorm(x, groups, weight == null ? null : weight.variable(),
                 bias == null ? null : bias.variable(), eps);
     }
 

@@ -3,7 +3,7 @@ package org.cassl.nn.layers;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
+import org.cassl.autograd.Functional;
 import org.cassl.nn.Parameter;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.Tensor;
@@ -32,7 +32,7 @@ public class Linear extends Layer {
 
     @Override
     public Variable forward(Variable x) {
-        return NnFunctional.linear(x, weight.variable(), bias == null ? null : bias.variable());
+        return Functional.linear(x, weight.variable(), bias == null ? null : bias.variable());
     }
 
     public Parameter weight() {

@@ -2,7 +2,7 @@ package org.cassl.nn.layers;
 
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
+import org.cassl.autograd.Functional;
 import org.cassl.tensor.Pool2dParams;
 
 /** {@code torch.nn.MaxPool2d}; no parameters. */
@@ -20,7 +20,7 @@ public class MaxPool2d extends Layer {
 
     @Override
     public Variable forward(Variable x) {
-        return NnFunctional.maxPool2d(x, params);
+        return Functional.maxPool2d(x, params);
     }
 
     public Pool2dParams params() {

@@ -2,12 +2,11 @@ package org.cassl.nn.layers;
 
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
 
 /** {@code torch.nn.ReLU}: {@code max(x, 0)} elementwise; no parameters. */
 public class ReLU extends Layer {
     @Override
     public Variable forward(Variable x) {
-        return NnFunctional.relu(x);
+        return x.relu();
     }
 }

@@ -2,7 +2,6 @@ package org.cassl.nn.models;
 
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Layer;
-import org.cassl.nn.NnFunctional;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Conv2dParams;
@@ -38,10 +37,10 @@ public class Bottleneck extends Layer {
 
     @Override
     public Variable forward(Variable x) {
-        Variable out = NnFunctional.relu(bn1.forward(conv1.forward(x)));
-        out = NnFunctional.relu(bn2.forward(conv2.forward(out)));
+        Variable out = bn1.forward(conv1.forward(x)).relu();
+        out = bn2.forward(conv2.forward(out)).relu();
         out = bn3.forward(conv3.forward(out));
         Variable identity = downsample == null ? x : downsample.forward(x);
-        return NnFunctional.relu(out.add(identity));
+        return out.add(identity).relu();
     }
 }

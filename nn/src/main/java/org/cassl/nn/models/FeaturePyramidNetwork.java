@@ -6,7 +6,7 @@ import java.util.List;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Module;
-import org.cassl.nn.NnFunctional;
+import org.cassl.autograd.Functional;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.ModuleList;
 import org.cassl.nn.layers.Sequential;
@@ -79,7 +79,7 @@ public class FeaturePyramidNetwork extends Module {
         results.add(layerBlocks.get(n - 1).forward(last));
         for (int i = n - 2; i >= 0; i--) {
             Variable lateral = innerBlocks.get(i).forward(x.get(i));
-            Variable topDown = NnFunctional.interpolate(last, lateral.size(2), lateral.size(3), InterpolationMode.NEAREST,
+            Variable topDown = Functional.interpolate(last, lateral.size(2), lateral.size(3), InterpolationMode.NEAREST,
                     false);
             last = lateral.add(topDown);
             results.add(layerBlocks.get(i).forward(last));

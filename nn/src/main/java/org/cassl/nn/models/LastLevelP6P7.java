@@ -3,7 +3,6 @@ package org.cassl.nn.models;
 import java.util.List;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
-import org.cassl.nn.NnFunctional;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -37,7 +36,7 @@ public class LastLevelP6P7 extends ExtraFpnBlock {
     public List<Variable> apply(List<Variable> results, List<Variable> inputs) {
         Variable x = useP5 ? results.get(results.size() - 1) : inputs.get(inputs.size() - 1);
         Variable y6 = p6.forward(x);
-        Variable y7 = p7.forward(NnFunctional.relu(y6));
+        Variable y7 = p7.forward(y6.relu());
         return List.of(y6, y7);
     }
 

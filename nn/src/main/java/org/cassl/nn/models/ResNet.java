@@ -8,7 +8,6 @@ import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Layer;
 import org.cassl.nn.Module;
-import org.cassl.nn.NnFunctional;
 import org.cassl.nn.layers.BatchNorm2d;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.GroupNorm;
@@ -176,7 +175,7 @@ public class ResNet extends Layer {
             }
         }
         List<Variable> out = new ArrayList<>();
-        Variable y = maxpool.forward(NnFunctional.relu(bn1.forward(conv1.forward(x))));
+        Variable y = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
         int last = returnedStages[returnedStages.length - 1];
         int next = 0;
         for (int k = 1; k <= last; k++) {
