@@ -93,7 +93,7 @@ final class Distractors {
             path.quadTo(px[i], py[i], (px[i] + px[j]) / 2, (py[i] + py[j]) / 2);
         }
         path.closePath();
-        g.setColor(colour(rng, 0.12, 0.35));
+        g.setColor(colour(rng, 0.1, 0.28));
         g.fill(path);
     }
 

@@ -28,6 +28,18 @@ public final class GenerateShapes {
             if (out == null) {
                 throw new ShapesException("generate-shapes: --out is required");
             }
+            requireCount("--labeled", labeled);
+            requireCount("--unlabeled", unlabeled);
+            requireCount("--val", val);
+            if (size < 32 || size > 4096) {
+                throw new ShapesException("generate-shapes: --size " + size + " is invalid; expected 32..4096");
+            }
+        }
+
+        private static void requireCount(String option, int n) {
+            if (n < 0) {
+                throw new ShapesException("generate-shapes: " + option + " " + n + " is invalid; expected 0 or more");
+            }
         }
 
         /** 128-pixel images, no overwrite, all processors. */

@@ -19,6 +19,8 @@ import java.util.List;
 final class MaskContours {
     private static final int[] DX = {1, 0, -1, 0};
     private static final int[] DY = {0, 1, 0, -1};
+    /** Turn preference at a vertex: right, straight, left (never back). */
+    private static final int[] TURNS = {1, 0, 3};
 
     private final boolean[] mask;
     private final int width;
@@ -57,18 +59,23 @@ final class MaskContours {
             holes.add(new ArrayList<>());
         }
         boolean[] visited = new boolean[(width + 1) * (height + 1) * 4];
-        for (int y = 0; y <= height; y++) {
-            for (int x = 0; x <= width; x++) {
-                for (int d = 0; d < 4; d++) {
-                    if (!visited[edgeIndex(x, y, d)] && edgeExists(x, y, d)) {
-                        int[] loop = followLoop(x, y, d, visited);
-                        int part = component[interiorPixel(x, y, d)];
-                        if (twiceSignedArea(loop) > 0) {
-                            outer[part] = loop;
-                        } else {
-                            holes.get(part).add(loop);
-                        }
-                    }
+        // Every boundary edge borders a foreground pixel: start loops from the pixels' sides.
+        for (int py = 0; py < height; py++) {
+            for (int px = 0; px < width; px++) {
+                if (!mask[py * width + px]) {
+                    continue;
+                }
+                if (!at(px, py - 1)) {
+                    startLoop(px, py, 0, visited, component, outer, holes);
+                }
+                if (!at(px + 1, py)) {
+                    startLoop(px + 1, py, 1, visited, component, outer, holes);
+                }
+                if (!at(px, py + 1)) {
+                    startLoop(px + 1, py + 1, 2, visited, component, outer, holes);
+                }
+                if (!at(px - 1, py)) {
+                    startLoop(px, py + 1, 3, visited, component, outer, holes);
                 }
             }
         }
@@ -85,6 +92,20 @@ final class MaskContours {
             result.add(polygon);
         }
         return result;
+    }
+
+    private void startLoop(int x, int y, int d, boolean[] visited, int[] component,
+                           int[][] outer, List<List<int[]>> holes) {
+        if (visited[edgeIndex(x, y, d)]) {
+            return;
+        }
+        int[] loop = followLoop(x, y, d, visited);
+        int part = component[interiorPixel(x, y, d)];
+        if (twiceSignedArea(loop) > 0) {
+            outer[part] = loop;
+        } else {
+            holes.get(part).add(loop);
+        }
     }
 
     private boolean at(int x, int y) {
@@ -134,7 +155,7 @@ final class MaskContours {
             x += DX[d];
             y += DY[d];
             int next = -1;
-            for (int turn : new int[] {1, 0, 3}) {
+            for (int turn : TURNS) {
                 int candidate = (d + turn) & 3;
                 if (edgeExists(x, y, candidate)) {
                     next = candidate;

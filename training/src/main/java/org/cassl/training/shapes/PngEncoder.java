@@ -6,15 +6,14 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * A minimal PNG encoder for 8-bit RGB images: one IHDR, one IDAT, IEND, and the "Up" filter on
- * every row. It exists because the ImageIO writer spends most of its time trying filters on small
+ * A minimal PNG encoder for 8-bit RGB images: one IHDR, one IDAT, IEND, the "Up" filter on every
+ * row and Huffman-only deflate. It exists because the ImageIO writer spends most of its time trying filters on small
  * noisy images, which made encoding, not drawing, the bulk of dataset generation. The output is a
  * standard PNG that ImageIO, PIL and browsers read, and it carries no timestamp, so equal pixels
  * give equal bytes.
  */
 final class PngEncoder {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    private static final int LEVEL = Deflater.BEST_SPEED;
 
     private PngEncoder() {
     }
@@ -49,7 +48,10 @@ final class PngEncoder {
             previous = current;
             current = swap;
         }
-        Deflater deflater = new Deflater(LEVEL);
+        // Huffman coding alone: on these noisy pictures string matching finds little, so this is
+        // both faster and smaller than any deflate level (measured on the default dataset).
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        deflater.setStrategy(Deflater.HUFFMAN_ONLY);
         ByteArrayOutputStream compressed = new ByteArrayOutputStream(raw.length / 2 + 64);
         try {
             deflater.setInput(raw);

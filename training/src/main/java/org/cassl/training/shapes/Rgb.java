@@ -29,10 +29,11 @@ final class Rgb {
 
     /** Linear blend: {@code t = 0} gives {@code a}, {@code t = 1} gives {@code b}. */
     static int lerp(int a, int b, double t) {
+        // floor(v + 0.5) rather than Math.round: same result here, and this runs per pixel.
         return pack(
-                (int) Math.round(red(a) + (red(b) - red(a)) * t),
-                (int) Math.round(green(a) + (green(b) - green(a)) * t),
-                (int) Math.round(blue(a) + (blue(b) - blue(a)) * t));
+                (int) Math.floor(red(a) + (red(b) - red(a)) * t + 0.5),
+                (int) Math.floor(green(a) + (green(b) - green(a)) * t + 0.5),
+                (int) Math.floor(blue(a) + (blue(b) - blue(a)) * t + 0.5));
     }
 
     /** Euclidean distance in RGB, 0..441. */

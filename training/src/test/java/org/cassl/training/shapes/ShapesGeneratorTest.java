@@ -219,6 +219,11 @@ class ShapesGeneratorTest {
         assertEquals(9, summary.split(Split.UNLABELED).objectsPerCategory().size());
         String text = summary.toText();
         assertTrue(text.contains("unlabeled") && text.contains("crescent") && text.contains("circle"), text);
+        ShapesException bad = assertThrows(ShapesException.class,
+                () -> new GenerateShapes.Options(tmp.resolve("y"), 1, 1, 1, 0, 16, false, 0));
+        assertTrue(bad.getMessage().contains("--size 16"), bad.getMessage());
+        bad = assertThrows(ShapesException.class, () -> GenerateShapes.Options.of(tmp.resolve("y"), 1, -2, 1, 0));
+        assertTrue(bad.getMessage().contains("--unlabeled -2"), bad.getMessage());
         JsonNode saved = JSON.readTree(out.resolve(ShapesGenerator.CONFIG_JSON).toFile());
         assertEquals(11, saved.get("seed").asLong());
         assertEquals(7, saved.get("images").get("unlabeled").asInt());
