@@ -106,7 +106,7 @@ public final class ShapesGenerator {
         Path tmp;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
+            tmp = createWorkingFolder(target);
         } catch (IOException e) {
             throw new ShapesException("cannot create a working folder next to " + target + ": " + e.getMessage(), e);
         }
@@ -123,6 +123,24 @@ public final class ShapesGenerator {
         } catch (RuntimeException e) {
             deleteQuietly(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * A fresh hidden folder next to the target. Not {@code Files.createTempDirectory}: that one is
+     * private to the owner, and the rename would hand those permissions to the dataset.
+     */
+    private static Path createWorkingFolder(Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = target.resolveSibling("." + target.getFileName() + ".tmp-"
+                    + Long.toHexString(System.nanoTime()) + "-" + attempt);
+            try {
+                return Files.createDirectory(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -189,6 +189,10 @@ class ShapesGeneratorTest {
         Path ds = tmp.resolve("ds");
         Files.createDirectories(ds);
         generator.write(ds, 2, 1, 1, false, 1);
+        if (Files.getFileStore(ds).supportsFileAttributeView("posix")) {
+            // Made and renamed into place, the dataset folder keeps the usual permissions.
+            assertEquals(Files.getPosixFilePermissions(other), Files.getPosixFilePermissions(ds));
+        }
         assertThrows(ShapesException.class, () -> generator.write(ds, 1, 1, 1, false, 1));
         DatasetSummary again = new ShapesGenerator(config(2)).write(ds, 3, 0, 0, true, 1);
         assertEquals(3, again.split(Split.LABELED).images());
