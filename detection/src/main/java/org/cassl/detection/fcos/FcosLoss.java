@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cassl.autograd.Functional;
+import org.cassl.autograd.Reduction;
 import org.cassl.autograd.Tape;
 import org.cassl.autograd.Variable;
 import org.cassl.detection.Target;
@@ -82,17 +84,17 @@ public final class FcosLoss {
             Tensor pointIndex = fgIndex.remainder(p);
             Tensor fgAnchors = anchors.boxes().to(cls.dtype()).indexSelect(0, pointIndex);
             Tensor fgBoxes = gtBoxes.reshape(n * p, 4).indexSelect(0, fgIndex);
-            Variable fgCodes = TapeOps.rows(outputs.bboxRegression().reshape(n * p, 4), fgIndex);
+            Variable fgCodes = outputs.bboxRegression().reshape(n * p, 4).indexSelect(0, fgIndex);
             Variable predBoxes = coder.decode(fgCodes, fgAnchors);
             lossReg = GiouLoss.sum(predBoxes, fgBoxes, GiouLoss.DEFAULT_EPS);
             Tensor ctrTargets = centernessTargets(coder.encode(fgAnchors, fgBoxes));
-            Variable fgCtr = TapeOps.rows(outputs.bboxCtrness().reshape(n * p), fgIndex);
-            lossCtr = TapeOps.bceWithLogitsSum(fgCtr, ctrTargets);
+            Variable fgCtr = outputs.bboxCtrness().reshape(n * p).indexSelect(0, fgIndex);
+            lossCtr = Functional.binaryCrossEntropyWithLogits(fgCtr, Variable.of(ctrTargets), null, null, Reduction.SUM);
         }
         Map<String, Variable> losses = new LinkedHashMap<>();
-        losses.put(CLASSIFICATION, TapeOps.divide(lossCls, normaliser));
-        losses.put(BBOX_REGRESSION, TapeOps.divide(lossReg, normaliser));
-        losses.put(BBOX_CTRNESS, TapeOps.divide(lossCtr, normaliser));
+        losses.put(CLASSIFICATION, lossCls.div(normaliser));
+        losses.put(BBOX_REGRESSION, lossReg.div(normaliser));
+        losses.put(BBOX_CTRNESS, lossCtr.div(normaliser));
         return losses;
     }
 

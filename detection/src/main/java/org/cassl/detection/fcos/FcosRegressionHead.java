@@ -5,7 +5,6 @@ import java.util.List;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Module;
-import org.cassl.nn.NnFunctional;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Generator;
@@ -37,7 +36,7 @@ public final class FcosRegressionHead extends Module {
         List<Variable> ctr = new ArrayList<>();
         for (Variable f : features) {
             Variable t = conv.forward(f);
-            reg.add(FcosHead.flattenLevel(NnFunctional.relu(bboxReg.forward(t)), 4));
+            reg.add(FcosHead.flattenLevel(bboxReg.forward(t).relu(), 4));
             ctr.add(FcosHead.flattenLevel(bboxCtrness.forward(t), 1));
         }
         return new Variable[] {Variable.cat(reg, 1), Variable.cat(ctr, 1)};
