@@ -233,7 +233,7 @@ class FcosModelParityTest {
     }
 
     @Test
-    void weightsRoundTripThroughSafetensors(@TempDir Path dir) {
+    void savedWeightsLoadIntoAFreshModelThatDetectsLikeTorchvision(@TempDir Path dir) {
         Fcos m = model();
         Path file = dir.resolve("fcos.safetensors");
         m.saveWeights(file);
@@ -245,5 +245,25 @@ class FcosModelParityTest {
         for (String k : a.keySet()) {
             assertEqual(a.get(k), b.get(k), k);
         }
+        loaded.eval();
+        List<Detections> dets = loaded.detect(images);
+        for (int i = 0; i < dets.size(); i++) {
+            assertClose(evalCase.get("det_scores" + i), dets.get(i).scores(), 1e-4, 1e-6, "scores " + i);
+            assertEqual(evalCase.get("det_labels" + i), dets.get(i).labels(), "labels " + i);
+            assertClose(evalCase.get("det_boxes" + i), dets.get(i).boxes(), 1e-4, 1e-3, "boxes " + i);
+        }
+    }
+
+    @Test
+    void loadingReportsMissingAndUnexpectedKeys(@TempDir Path dir) {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(model().stateDict());
+        state.remove("head.regression_head.bbox_ctrness.bias");
+        state.put("head.extra.weight", Tensor.zeros(3));
+        Path file = dir.resolve("bad.safetensors");
+        org.cassl.tensor.io.SafeTensors.write(file, state);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.cassl.nn.StateDictException.class,
+                () -> Fcos.forLoading(config).loadWeights(file));
+        assertTrue(e.getMessage().contains("head.regression_head.bbox_ctrness.bias"), e.getMessage());
+        assertTrue(e.getMessage().contains("head.extra.weight"), e.getMessage());
     }
 }

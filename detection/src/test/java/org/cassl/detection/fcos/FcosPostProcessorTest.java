@@ -2,6 +2,8 @@ package org.cassl.detection.fcos;
 
 import static org.cassl.tensor.testing.TensorAssert.assertClose;
 import static org.cassl.tensor.testing.TensorAssert.assertEqual;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -31,6 +33,19 @@ class FcosPostProcessorTest {
                 assertEqual(c.get("labels" + i), d.labels(), c + " labels " + i);
                 assertClose(c.get("boxes" + i), d.boxes(), 1e-6, 1e-5, c + " boxes " + i);
             }
+        }
+    }
+
+    @Test
+    void nothingAboveTheThresholdGivesEmptyDetections() {
+        Golden.Case c = FcosGolden.opsCase("post/default");
+        Anchors anchors = AnchorGeneratorTest.anchors(c);
+        List<Detections> dets = new FcosPostProcessor(1.0, 0.5, 100, 1000).apply(c.get("cls"), c.get("reg"), c.get("ctr"),
+                anchors, List.of(new int[] {120, 160}, new int[] {128, 97}));
+        for (Detections d : dets) {
+            assertEquals(0, d.size());
+            assertArrayEquals(new int[] {0, 4}, d.boxes().shape());
+            assertEquals(org.cassl.tensor.DType.I64, d.labels().dtype());
         }
     }
 }
