@@ -77,6 +77,7 @@ public final class Fcos extends Module {
      * A model for loading weights right after: random initialisation is skipped (constant
      * initialisers still apply), which saves the time of drawing millions of numbers.
      */
+    @SuppressWarnings("try")
     public static Fcos forLoading(FcosConfig config) {
         try (Init.Scope s = Init.skipRandom()) {
             return new Fcos(config, new Generator(0));
@@ -117,7 +118,11 @@ public final class Fcos extends Module {
      * from the config's {@code min_size} list with {@code rng}.
      */
     public Forward run(List<Tensor> images, List<Target> targets, Generator rng) {
-        GeneralizedRcnnTransform.Batch batch = transform.apply(images, targets, isTraining(), rng);
+        return run(images, targets, isTraining(), rng);
+    }
+
+    private Forward run(List<Tensor> images, List<Target> targets, boolean trainingSizes, Generator rng) {
+        GeneralizedRcnnTransform.Batch batch = transform.apply(images, targets, trainingSizes, rng);
         if (batch.targets() != null) {
             checkBoxes(batch.targets());
         }
@@ -174,11 +179,13 @@ public final class Fcos extends Module {
 
     /**
      * The inference forward: per image, detections (boxes {@code [D, 4]} in original image
-     * pixels, scores {@code [D]}, labels {@code [D]}) by descending score. Runs without a tape.
+     * pixels, scores {@code [D]}, labels {@code [D]}) by descending score. Runs without a tape;
+     * images are resized to the evaluation size (the last {@code min_size}) in either mode.
      */
+    @SuppressWarnings("try")
     public List<Detections> detect(List<Tensor> images) {
         try (GradMode.Scope g = GradMode.off()) {
-            Forward fw = run(images, null, null);
+            Forward fw = run(images, null, false, null);
             return detections(fw, originalSizes(images));
         }
     }

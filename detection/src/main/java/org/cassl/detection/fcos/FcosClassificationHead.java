@@ -7,7 +7,6 @@ import org.cassl.nn.Init;
 import org.cassl.nn.Module;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.Sequential;
-import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.TensorException;
 
@@ -55,9 +54,5 @@ public final class FcosClassificationHead extends Module {
             levels.add(FcosHead.flattenLevel(clsLogits.forward(conv.forward(f)), numClasses));
         }
         return Variable.cat(levels, 1);
-    }
-
-    static Conv2dParams same3x3() {
-        return Conv2dParams.of(1, 1, 1, 1);
     }
 }

@@ -8,6 +8,7 @@ import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.GroupNorm;
 import org.cassl.nn.layers.ReLU;
 import org.cassl.nn.layers.Sequential;
+import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.TensorException;
 
@@ -72,7 +73,7 @@ public final class FcosHead extends Module {
     }
 
     static Conv2d conv3x3(int in, int out, Generator gen) {
-        return new Conv2d(in, out, 3, 3, FcosClassificationHead.same3x3(), true, gen);
+        return new Conv2d(in, out, 3, 3, Conv2dParams.of(1, 1, 1, 1), true, gen);
     }
 
     /** {@code [N, A*C, H, W] -> [N, H*W*A, C]}: torchvision's view/permute/reshape. */

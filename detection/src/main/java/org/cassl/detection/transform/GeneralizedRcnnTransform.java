@@ -73,6 +73,10 @@ public final class GeneralizedRcnnTransform {
         if (images.isEmpty()) {
             throw new TensorException("GeneralizedRcnnTransform: no images");
         }
+        if (training && minSizes.length > 1 && rng == null) {
+            throw new TensorException("GeneralizedRcnnTransform: training with several min sizes "
+                    + Arrays.toString(minSizes) + " needs a random generator to pick one");
+        }
         if (targets != null && targets.size() != images.size()) {
             throw new TensorException("GeneralizedRcnnTransform: " + images.size() + " images but " + targets.size()
                     + " targets");

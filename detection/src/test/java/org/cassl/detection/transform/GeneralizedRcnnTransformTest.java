@@ -96,6 +96,7 @@ class GeneralizedRcnnTransformTest {
         }
         assertEquals(java.util.Set.of(16, 24), heights);
         assertEquals(24, t.apply(List.of(Tensor.zeros(3, 8, 8)), null, false, null).images().imageSizes().get(0)[0]);
+        assertThrows(TensorException.class, () -> t.apply(List.of(Tensor.zeros(3, 8, 8)), null, true, null));
     }
 
     @Test
