@@ -170,6 +170,9 @@ public final class Fcos extends Module {
 
     /** The losses of an already computed forward (its targets must be set). */
     public Map<String, Variable> losses(Forward fw) {
+        if (fw.targets() == null) {
+            throw new TensorException("Fcos.losses: the forward was run without targets");
+        }
         List<Tensor> matched = new ArrayList<>();
         for (Target t : fw.targets()) {
             matched.add(assigner.assign(fw.anchors(), t.boxes()));
