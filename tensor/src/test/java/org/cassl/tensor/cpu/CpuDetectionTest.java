@@ -224,6 +224,27 @@ class CpuDetectionTest {
     }
 
     @Test
+    void nmsThresholdsNextToExactIouValues() {
+        // integer boxes give IoUs of exactly 0.5, 1/3, 0.25 ...; thresholds one double ulp away
+        // decide differently, also where the float32 path compares in float
+        Generator g = new Generator(44);
+        double[] b = randomBoxes(g, 2000, 3);
+        double[] s = new double[2000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = g.nextDouble();
+        }
+        for (double t : new double[] {0.5, Math.nextDown(0.5), Math.nextUp(0.5), 1 / 3.0, Math.nextUp(1 / 3.0), 0.25,
+                Math.nextDown(0.25)}) {
+            for (DType dt : new DType[] {DType.F32, DType.F64}) {
+                Tensor boxes = Tensor.of(b, 2000, 4).to(dt);
+                Tensor scores = Tensor.of(s, 2000).to(dt);
+                assertArrayEquals(naiveNms(b, s, t, dt == DType.F32), BE.nms(boxes, scores, t).toLongArray(),
+                        "threshold " + t + " " + dt);
+            }
+        }
+    }
+
+    @Test
     void nmsMatchesTorchvision() {
         for (Golden.Case c : Golden.load("cpu_nms").cases()) {
             Tensor keep = BE.nms(c.get("boxes"), c.get("scores"), c.doubleParam("iou_threshold"));
