@@ -118,6 +118,7 @@ def forward_case(c, name, train, n, h, w, dtype):
 def layer_cases(c):
     """Each layer with seeded weights: output and gradients of sum(out * r) for a seeded r."""
     nn = torch.nn
+    R = torchvision.models.resnet
     specs = [
         ("conv2d", {"in": 4, "out": 6, "k": 3, "stride": 2, "pad": 1, "groups": 2, "bias": True},
          lambda: nn.Conv2d(4, 6, 3, stride=2, padding=1, groups=2), [2, 4, 7, 6]),
@@ -133,6 +134,12 @@ def layer_cases(c):
         ("batch_norm_eval", {"channels": 3, "train": False}, lambda: nn.BatchNorm2d(3), [2, 3, 3, 2]),
         ("frozen_bn", {"channels": 3}, lambda: misc_nn_ops.FrozenBatchNorm2d(3), [2, 3, 3, 2]),
         ("max_pool", {"k": 3, "stride": 2, "pad": 1}, lambda: nn.MaxPool2d(3, 2, 1), [1, 2, 7, 6]),
+        ("basic_block", {"in": 8, "planes": 16, "stride": 2, "train": False},
+         lambda: R.BasicBlock(8, 16, 2, nn.Sequential(R.conv1x1(8, 16, 2), nn.BatchNorm2d(16))), [2, 8, 7, 6]),
+        ("bottleneck", {"in": 16, "planes": 8, "stride": 2, "train": False},
+         lambda: R.Bottleneck(16, 8, 2, nn.Sequential(R.conv1x1(16, 32, 2), nn.BatchNorm2d(32))), [2, 16, 7, 6]),
+        ("bottleneck_identity", {"in": 32, "planes": 8, "stride": 1, "train": False},
+         lambda: R.Bottleneck(32, 8), [1, 32, 5, 4]),
     ]
     for i, (name, params, make, shape) in enumerate(specs):
         m = make()
@@ -148,6 +155,16 @@ def layer_cases(c):
         for n, b in m.named_buffers():
             tensors["after/" + n] = b
         c.add("layer/" + name, dict(params, shape=shape), **tensors)
+
+
+def classifier_case(c):
+    """resnet18 with a 10-class head in eval mode: logits of a seeded 2x3x32x32 batch."""
+    m = torchvision.models.resnet18(weights=None, num_classes=10)
+    fill_seeded(m)
+    m.eval()
+    x = torch.from_numpy(seeded_uniform(8, 2 * 3 * 32 * 32, 0.0, 1.0)).reshape(2, 3, 32, 32)
+    with torch.no_grad():
+        c.add("resnet18_classifier", {"shape": [2, 3, 32, 32], "classes": 10}, logits=m(x))
 
 
 def quadratic(params, targets, weights):
@@ -261,6 +278,7 @@ def main():
     fwd = Cases()
     forward_case(fwd, "resnet18_fpn_eval", False, 1, 64, 40, torch.float32)
     forward_case(fwd, "resnet18_fpn_train", True, 2, 32, 32, torch.float64)
+    classifier_case(fwd)
     fwd.save("nn", "nn_forward")
 
     layers = Cases()

@@ -6,6 +6,9 @@ import org.cassl.autograd.Variable;
 import org.cassl.nn.Buffer;
 import org.cassl.nn.Layer;
 import org.cassl.nn.Parameter;
+import org.cassl.nn.models.BasicBlock;
+import org.cassl.nn.models.Bottleneck;
+import org.cassl.nn.models.NormKind;
 import org.cassl.nn.testing.SeededWeights;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -17,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each layer with seeded weights against its torch.nn counterpart: output, gradients of
- * {@code sum(y * r)} for the input and every parameter, and buffers after the forward.
+ * {@code sum(y * r)} for the input and every parameter, and buffers after the forward. ResNet
+ * blocks (with stride and downsample) are checked the same way against torchvision's.
  */
 class LayerGoldenTest {
     static Stream<Golden.Case> cases() {
@@ -37,8 +41,19 @@ class LayerGoldenTest {
             case "batch_norm_train", "batch_norm_eval" -> new BatchNorm2d(c.intParam("channels"));
             case "frozen_bn" -> new FrozenBatchNorm2d(c.intParam("channels"));
             case "max_pool" -> new MaxPool2d(c.intParam("k"), c.intParam("stride"), c.intParam("pad"));
+            case "basic_block" -> new BasicBlock(c.intParam("in"), c.intParam("planes"), c.intParam("stride"),
+                    downsample(c.intParam("in"), c.intParam("planes") * BasicBlock.EXPANSION, c.intParam("stride"), g),
+                    NormKind.BATCH, g);
+            case "bottleneck" -> new Bottleneck(c.intParam("in"), c.intParam("planes"), c.intParam("stride"),
+                    downsample(c.intParam("in"), c.intParam("planes") * Bottleneck.EXPANSION, c.intParam("stride"), g),
+                    NormKind.BATCH, g);
+            case "bottleneck_identity" -> new Bottleneck(c.intParam("in"), c.intParam("planes"), 1, null, NormKind.BATCH, g);
             default -> throw new IllegalArgumentException(name);
         };
+    }
+
+    private static Sequential downsample(int in, int out, int stride, Generator g) {
+        return new Sequential(new Conv2d(in, out, 1, 1, Conv2dParams.of(stride, 0, 1, 1), false, g), new BatchNorm2d(out));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -115,4 +115,18 @@ class ResNetFpnParityTest {
             TensorAssert.assertClose(want, params.get(key.asText()).grad(), 1e-8, 1e-9 * scale, "grad " + key.asText());
         }
     }
+
+    @Test
+    void classifierLogitsMatchTorchvision() {
+        Golden.Case c = Golden.load("nn_forward").cases("resnet18_classifier").get(0);
+        ResNet net;
+        try (var skip = Init.skipRandom()) {
+            net = new ResNet(ResNet.Arch.RESNET18, NormKind.BATCH, c.intParam("classes"), new Generator(0));
+        }
+        SeededWeights.fill(net);
+        net.eval();
+        Variable logits = net.forward(Variable.of(SeededWeights.uniform(8, 0, 1, c.intsParam("shape"))));
+        Tensor want = c.get("logits");
+        TensorAssert.assertClose(want, logits.data(), 2e-4, 2e-4 * want.abs().max().item(), "logits");
+    }
 }
