@@ -4,7 +4,8 @@ package org.cassl.tensor.cpu;
  * Source indices and weights along one axis of a resize, computed exactly as PyTorch 1.13's CPU
  * kernels do ({@code area_pixel_compute_scale}, {@code area_pixel_compute_source_index},
  * {@code compute_source_index_and_lambda}, {@code nearest_idx}), including which steps run in
- * float for float32 tensors.
+ * float for float32 tensors: the scale is a float, the source position is computed in double
+ * (PyTorch's CPU {@code acc_type<float>}), the weights are rounded to float; nearest runs in float.
  */
 final class InterpAxis {
     /** Lower and upper source index per output position (equal for nearest). */
@@ -51,7 +52,7 @@ final class InterpAxis {
         return a;
     }
 
-    /** Linear interpolation weights with PyTorch's source-index rules; float arithmetic when {@code f32}. */
+    /** Linear interpolation weights with PyTorch's source-index rules (float32 rounding when {@code f32}). */
     static InterpAxis linear(int in, int out, boolean alignCorners, double userScale, boolean f32) {
         InterpAxis a = new InterpAxis(out);
         if (f32) {
@@ -66,19 +67,12 @@ final class InterpAxis {
                     a.set(o, o, o, 1, 0);
                     continue;
                 }
-                float real;
-                if (alignCorners) {
-                    real = scale * (float) o;
-                } else {
-                    // (dst + 0.5) is a double in PyTorch's C++, so this step runs in double
-                    real = (float) (scale * (o + 0.5) - 0.5);
-                    if (real < 0) {
-                        real = 0;
-                    }
-                }
+                // PyTorch computes the source position in acc_type<float> = double from the
+                // float scale, and rounds only the weights to float
+                double real = alignCorners ? scale * (double) o : Math.max(scale * (o + 0.5) - 0.5, 0);
                 int lo = (int) real;
-                float l1 = real - (float) lo;
-                a.set(o, lo, lo < in - 1 ? lo + 1 : lo, 1f - l1, l1);
+                float l1 = (float) (real - lo);
+                a.set(o, lo, lo < in - 1 ? lo + 1 : lo, (float) (1.0 - l1), l1);
             }
         } else {
             double scale;
