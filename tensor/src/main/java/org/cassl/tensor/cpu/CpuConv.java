@@ -1,5 +1,7 @@
 package org.cassl.tensor.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
@@ -15,30 +17,38 @@ import org.cassl.tensor.Tensor;
  * input planes as col directly. Column matrices are built for a band of output rows at a time
  * so their buffers stay under {@link #COL_BUDGET_BYTES} in total.
  *
- * <p>Threads: when there are enough independent (image, group) units each thread takes whole
- * units with single-threaded GEMMs; otherwise units run one after the other and im2col/col2im and
- * the GEMM inside each use all threads. The weight gradient is parallel over groups only (units
- * of one group accumulate into the same gradient).
+ * <p>Threads: the forward pass cuts every (image, group) into bands of output rows, independent
+ * items that the threads take one at a time with single-threaded GEMMs (so a thread slowed down
+ * by other load on the machine simply does fewer). The input gradient's bands overlap in the
+ * input, so it hands out whole (image, group) units that way when there are enough of them, and
+ * otherwise runs units one after the other with im2col/col2im and the GEMM inside each using all
+ * threads. The weight gradient is parallel over groups, or else inside the GEMM: all images of a
+ * group accumulate into one gradient, always in the same order, so results are deterministic.
  */
 final class CpuConv {
     /** Upper bound of all column buffers together. */
     static final long COL_BUDGET_BYTES = 64L << 20;
-    /** Units below this many multiply-adds are always spread over threads whole. */
+    /** Work below this many multiply-adds is not worth spreading over threads (or, per unit, splitting). */
     private static final long SMALL_UNIT_FMAS = 1L << 22;
 
     private final Parallel par;
     private final CpuGemm gemm;
     private final long colBudgetBytes;
+    private final long smallFmas;
 
     CpuConv(Parallel par, CpuGemm gemm) {
-        this(par, gemm, COL_BUDGET_BYTES);
+        this(par, gemm, COL_BUDGET_BYTES, SMALL_UNIT_FMAS);
     }
 
-    /** With a custom column-buffer budget (tests use a tiny one to exercise the row bands). */
-    CpuConv(Parallel par, CpuGemm gemm, long colBudgetBytes) {
+    /**
+     * With a custom column-buffer budget and small-work threshold (tests use tiny ones to run
+     * small problems through the row bands and the parallel paths).
+     */
+    CpuConv(Parallel par, CpuGemm gemm, long colBudgetBytes, long smallFmas) {
         this.par = par;
         this.gemm = gemm;
         this.colBudgetBytes = colBudgetBytes;
+        this.smallFmas = smallFmas;
     }
 
     void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out) {
@@ -50,33 +60,51 @@ final class CpuConv {
         Object wa = array(wc);
         Object oa = array(out);
         double[] b = bias == null ? null : bias.to(DType.F64).contiguous().toDoubleArray();
-        long unitFmas = (long) g.kg() * g.colRows() * g.outPlane();
-        forUnits(g.n() * g.groups(), unitFmas, (pp, u) -> {
+        int units = g.n() * g.groups();
+        long fmas = (long) units * g.kg() * g.colRows() * g.outPlane();
+        // output row bands are independent: enough of them to keep every thread busy
+        int band = forwardBand(g, units, f32, fmas);
+        int bands = (g.oh() + band - 1) / band;
+        forItems(units * bands, fmas, item -> {
+            int u = item / bands;
+            int oh0 = (item % bands) * band;
+            int oh1 = Math.min(g.oh(), oh0 + band);
+            int len = (oh1 - oh0) * g.ow();
             int img = u / g.groups();
             int grp = u % g.groups();
             int xOff = xc.offset() + (img * g.groups() + grp) * g.cg() * g.inPlane();
-            int oOff = out.offset() + (img * g.groups() + grp) * g.kg() * g.outPlane();
+            int oOff = out.offset() + (img * g.groups() + grp) * g.kg() * g.outPlane() + oh0 * g.ow();
             int wOff = wc.offset() + grp * g.kg() * g.colRows();
             double beta = 0;
             if (b != null) {
-                fillBias(oa, oOff, b, grp * g.kg(), g.kg(), g.outPlane());
+                fillBias(oa, oOff, b, grp * g.kg(), g.kg(), len, g.outPlane());
                 beta = 1;
             }
             if (g.pointwise()) {
-                gemm(pp, f32, g.kg(), g.outPlane(), g.cg(), wa, wOff, g.cg(), 1, xa, xOff, g.inPlane(), 1, beta, oa, oOff,
-                        g.outPlane());
+                gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.cg(), wa, wOff, g.cg(), 1, xa, xOff + oh0 * g.ow(), g.inPlane(),
+                        1, beta, oa, oOff, g.outPlane());
                 return;
             }
-            int band = bandRows(g, pp, f32);
-            Object col = Workspace.get(f32, g.colRows() * band * g.ow());
-            for (int oh0 = 0; oh0 < g.oh(); oh0 += band) {
-                int oh1 = Math.min(g.oh(), oh0 + band);
-                int len = (oh1 - oh0) * g.ow();
-                Im2col.im2col(pp, xa, xOff, g, oh0, oh1, col);
-                gemm(pp, f32, g.kg(), len, g.colRows(), wa, wOff, g.colRows(), 1, col, 0, len, 1, beta, oa,
-                        oOff + oh0 * g.ow(), g.outPlane());
-            }
+            Object col = Workspace.get(f32, g.colRows() * len);
+            Im2col.im2col(CpuGemm.SERIAL, xa, xOff, g, oh0, oh1, col);
+            gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.colRows(), wa, wOff, g.colRows(), 1, col, 0, len, 1, beta, oa, oOff,
+                    g.outPlane());
         });
+    }
+
+    /**
+     * Rows per output band of the forward pass: within each thread's column budget, and small
+     * enough for about three bands per thread, but not so small that a band's GEMM gets narrow.
+     */
+    private int forwardBand(ConvGeometry g, int units, boolean f32, long fmas) {
+        int most = g.pointwise() ? g.oh() : bandRows(g, par.threads() > 1, f32);
+        int t = fmas < smallFmas ? 1 : par.threads();
+        int wanted = (3 * t + units - 1) / units;
+        int minRows = Math.max(1, 256 / Math.max(1, g.ow()));
+        int band = Math.max(minRows, (g.oh() + wanted - 1) / wanted);
+        band = Math.min(band, most);
+        int bands = (g.oh() + band - 1) / band;
+        return (g.oh() + bands - 1) / bands;
     }
 
     void backwardInput(Tensor gradOut, Tensor w, Conv2dParams p, Tensor gradIn) {
@@ -100,7 +128,7 @@ final class CpuConv {
                         g.inPlane());
                 return;
             }
-            int band = bandRows(g, pp, f32);
+            int band = bandRows(g, pp != par, f32);
             Object col = Workspace.get(f32, g.colRows() * band * g.ow());
             for (int oh0 = 0; oh0 < g.oh(); oh0 += band) {
                 int oh1 = Math.min(g.oh(), oh0 + band);
@@ -123,7 +151,7 @@ final class CpuConv {
         long unitFmas = (long) g.n() * g.kg() * g.colRows() * g.outPlane();
         forUnits(g.groups(), unitFmas, (pp, grp) -> {
             int wOff = gradW.offset() + grp * g.kg() * g.colRows();
-            int band = g.pointwise() ? g.oh() : bandRows(g, pp, f32);
+            int band = g.pointwise() ? g.oh() : bandRows(g, pp != par, f32);
             Object col = g.pointwise() ? null : Workspace.get(f32, g.colRows() * band * g.ow());
             for (int img = 0; img < g.n(); img++) {
                 int xOff = xc.offset() + (img * g.groups() + grp) * g.cg() * g.inPlane();
@@ -155,13 +183,9 @@ final class CpuConv {
     /** Runs units whole on separate threads when that balances, else one by one with parallel insides. */
     private void forUnits(int units, long unitFmas, Unit body) {
         int t = par.threads();
-        boolean outer = t > 1 && units >= t && (units % t == 0 || units >= 4 * t || unitFmas < SMALL_UNIT_FMAS);
+        boolean outer = t > 1 && units >= t && (units % t == 0 || units >= 4 * t || unitFmas < smallFmas);
         if (outer) {
-            par.forRange(units, 1, (s, e) -> {
-                for (int u = s; u < e; u++) {
-                    body.run(CpuGemm.SERIAL, u);
-                }
-            });
+            forItems(units, Long.MAX_VALUE, u -> body.run(CpuGemm.SERIAL, u));
         } else {
             for (int u = 0; u < units; u++) {
                 body.run(par, u);
@@ -169,11 +193,35 @@ final class CpuConv {
         }
     }
 
-    /** Output rows per column band so that every thread's buffer fits its share of the budget. */
-    private int bandRows(ConvGeometry g, Parallel pp, boolean f32) {
-        long share = colBudgetBytes / (pp == par ? 1 : par.threads());
+    /**
+     * Runs {@code items} independent items on all threads, each thread taking the next untaken
+     * item when it finishes one, so a thread slowed by other work on the machine does fewer;
+     * small totals ({@code fmas}) run on the calling thread.
+     */
+    private void forItems(int items, long fmas, IntConsumer body) {
+        int t = Math.min(par.threads(), items);
+        if (t <= 1 || fmas < smallFmas) {
+            for (int i = 0; i < items; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        par.forRange(t, 1, (s, e) -> {
+            for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) {
+                body.accept(i);
+            }
+        });
+    }
+
+    /** Output rows per column band so that the buffer fits the budget (or a thread's share of it). */
+    private int bandRows(ConvGeometry g, boolean perThread, boolean f32) {
+        long share = colBudgetBytes / (perThread ? par.threads() : 1);
         long perRow = (long) g.colRows() * g.ow() * (f32 ? 4 : 8);
-        return (int) Math.max(1, Math.min(g.oh(), share / Math.max(perRow, 1)));
+        int most = (int) Math.max(1, Math.min(g.oh(), share / Math.max(perRow, 1)));
+        // equal bands rather than full ones and a small remainder
+        int bands = (g.oh() + most - 1) / most;
+        return (g.oh() + bands - 1) / bands;
     }
 
     private void gemm(Parallel pp, boolean f32, int m, int n, int k, Object a, int aOff, int ars, int acs, Object b,
@@ -187,13 +235,14 @@ final class CpuConv {
         }
     }
 
-    private static void fillBias(Object out, int off, double[] bias, int b0, int channels, int plane) {
+    /** Sets {@code len} values of each of {@code channels} output planes to their channel's bias. */
+    private static void fillBias(Object out, int off, double[] bias, int b0, int channels, int len, int plane) {
         for (int k = 0; k < channels; k++) {
             int s = off + k * plane;
             if (out instanceof float[]) {
-                java.util.Arrays.fill((float[]) out, s, s + plane, (float) bias[b0 + k]);
+                java.util.Arrays.fill((float[]) out, s, s + len, (float) bias[b0 + k]);
             } else {
-                java.util.Arrays.fill((double[]) out, s, s + plane, bias[b0 + k]);
+                java.util.Arrays.fill((double[]) out, s, s + len, bias[b0 + k]);
             }
         }
     }

@@ -135,16 +135,21 @@ final class Dgemm {
         int ncMax = roundUp((n1 - n0 + nBlocks - 1) / nBlocks, NR);
         double[] ap = buf.a(mcMax * kcMax);
         double[] bp = buf.b(ncMax * kcMax);
+        // the kernels only store (first slice, beta == 0) or add: a general beta scales C up front
+        boolean overwrite = q.beta() == 0;
+        if (!overwrite && q.beta() != 1) {
+            scaleC(q, m0, m1, n0, n1);
+        }
         for (int jc = n0; jc < n1; jc += ncMax) {
             int nc = Math.min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                double beta = pc == 0 ? q.beta() : 1.0;
                 packB(q.b(), q.bOff() + pc * q.brs() + jc * q.bcs(), q.brs(), q.bcs(), kc, nc, bp);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, ap);
-                    macro(mc, nc, kc, q.alpha(), beta, ap, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(), buf.tile);
+                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, q.alpha(), ap);
+                    macro(mc, nc, kc, overwrite && pc == 0, ap, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(),
+                            buf.tile);
                 }
             }
         }
@@ -154,9 +159,9 @@ final class Dgemm {
         return (x + to - 1) / to * to;
     }
 
-    /** All tiles of one packed A block times one packed B block. */
-    private static void macro(int mc, int nc, int kc, double alpha, double beta, double[] ap, double[] bp, double[] c, int co,
-                              int ldc, double[] tile) {
+    /** All tiles of one packed A block times one packed B block, stored into or added to C. */
+    private static void macro(int mc, int nc, int kc, boolean store, double[] ap, double[] bp, double[] c, int co, int ldc,
+                              double[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = jr * kc;
@@ -165,15 +170,18 @@ final class Dgemm {
                 int ao = ir * kc;
                 int cTile = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ao, bp, bo, c, cTile, ldc, alpha, beta);
+                    if (store) {
+                        kernelStore(kc, ap, ao, bp, bo, c, cTile, ldc);
+                    } else {
+                        kernelAdd(kc, ap, ao, bp, bo, c, cTile, ldc);
+                    }
                 } else {
                     // partial tile: compute the padded tile aside, then merge the valid part
-                    kernel(kc, ap, ao, bp, bo, tile, 0, NR, alpha, 0.0);
+                    kernelStore(kc, ap, ao, bp, bo, tile, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int row = cTile + i * ldc;
                         for (int j = 0; j < nr; j++) {
-                            double v = tile[i * NR + j];
-                            c[row + j] = beta == 0 ? v : v + beta * c[row + j];
+                            c[row + j] = store ? tile[i * NR + j] : c[row + j] + tile[i * NR + j];
                         }
                     }
                 }
@@ -181,20 +189,27 @@ final class Dgemm {
         }
     }
 
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, double alpha,
-                               double beta) {
+    private static void kernelStore(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
         if (WIDE) {
-            DgemmKernel512.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+            DgemmKernel512.store(kc, ap, ao, bp, bo, c, co, ldc);
         } else {
-            DgemmKernel256.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+            DgemmKernel256.store(kc, ap, ao, bp, bo, c, co, ldc);
+        }
+    }
+
+    private static void kernelAdd(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
+        if (WIDE) {
+            DgemmKernel512.add(kc, ap, ao, bp, bo, c, co, ldc);
+        } else {
+            DgemmKernel256.add(kc, ap, ao, bp, bo, c, co, ldc);
         }
     }
 
     /**
-     * Packs A[0:mc, 0:kc] (from {@code base}) into MR-row panels laid out {@code [kc][MR]},
-     * zero-padding the last panel.
+     * Packs {@code alpha * A[0:mc, 0:kc]} (from {@code base}) into MR-row panels laid out
+     * {@code [kc][MR]}, zero-padding the last panel.
      */
-    static void packA(double[] a, int base, int rs, int cs, int mc, int kc, double[] ap) {
+    static void packA(double[] a, int base, int rs, int cs, int mc, int kc, double alpha, double[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
             int dst = i0 * kc;
@@ -221,6 +236,12 @@ final class Dgemm {
                         ap[dst + p * MR + r] = 0.0;
                     }
                 }
+            }
+        }
+        if (alpha != 1.0) {
+            int n = ((mc + MR - 1) / MR) * MR * kc;
+            for (int i = 0; i < n; i++) {
+                ap[i] *= alpha;
             }
         }
     }
@@ -264,13 +285,14 @@ final class Dgemm {
         }
     }
 
-    /** C = beta * C on a block (the whole product when k == 0 or alpha == 0). */
+    /** C = beta * C on a block (beta 0 writes zeros, so NaN in C does not survive). */
     private static void scaleC(Problem q, int m0, int m1, int n0, int n1) {
         double[] c = q.c();
+        double beta = q.beta();
         for (int i = m0; i < m1; i++) {
             int row = q.cOff() + i * q.ldc();
             for (int j = n0; j < n1; j++) {
-                c[row + j] = q.beta() == 0 ? 0.0 : q.beta() * c[row + j];
+                c[row + j] = beta == 0 ? 0.0 : beta * c[row + j];
             }
         }
     }

@@ -134,16 +134,21 @@ final class Sgemm {
         int ncMax = roundUp((n1 - n0 + nBlocks - 1) / nBlocks, NR);
         float[] ap = buf.a(mcMax * kcMax);
         float[] bp = buf.b(ncMax * kcMax);
+        // the kernels only store (first slice, beta == 0) or add: a general beta scales C up front
+        boolean overwrite = q.beta() == 0;
+        if (!overwrite && q.beta() != 1) {
+            scaleC(q, m0, m1, n0, n1);
+        }
         for (int jc = n0; jc < n1; jc += ncMax) {
             int nc = Math.min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                float beta = pc == 0 ? q.beta() : 1f;
                 packB(q.b(), q.bOff() + pc * q.brs() + jc * q.bcs(), q.brs(), q.bcs(), kc, nc, bp);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, ap);
-                    macro(mc, nc, kc, q.alpha(), beta, ap, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(), buf.tile);
+                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, q.alpha(), ap);
+                    macro(mc, nc, kc, overwrite && pc == 0, ap, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(),
+                            buf.tile);
                 }
             }
         }
@@ -153,9 +158,9 @@ final class Sgemm {
         return (x + to - 1) / to * to;
     }
 
-    /** All tiles of one packed A block times one packed B block. */
-    private static void macro(int mc, int nc, int kc, float alpha, float beta, float[] ap, float[] bp, float[] c, int co,
-                              int ldc, float[] tile) {
+    /** All tiles of one packed A block times one packed B block, stored into or added to C. */
+    private static void macro(int mc, int nc, int kc, boolean store, float[] ap, float[] bp, float[] c, int co, int ldc,
+                              float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = jr * kc;
@@ -164,15 +169,18 @@ final class Sgemm {
                 int ao = ir * kc;
                 int cTile = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ao, bp, bo, c, cTile, ldc, alpha, beta);
+                    if (store) {
+                        kernelStore(kc, ap, ao, bp, bo, c, cTile, ldc);
+                    } else {
+                        kernelAdd(kc, ap, ao, bp, bo, c, cTile, ldc);
+                    }
                 } else {
                     // partial tile: compute the padded tile aside, then merge the valid part
-                    kernel(kc, ap, ao, bp, bo, tile, 0, NR, alpha, 0f);
+                    kernelStore(kc, ap, ao, bp, bo, tile, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int row = cTile + i * ldc;
                         for (int j = 0; j < nr; j++) {
-                            float v = tile[i * NR + j];
-                            c[row + j] = beta == 0 ? v : v + beta * c[row + j];
+                            c[row + j] = store ? tile[i * NR + j] : c[row + j] + tile[i * NR + j];
                         }
                     }
                 }
@@ -180,20 +188,27 @@ final class Sgemm {
         }
     }
 
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, float alpha,
-                               float beta) {
+    private static void kernelStore(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         if (WIDE) {
-            SgemmKernel512.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+            SgemmKernel512.store(kc, ap, ao, bp, bo, c, co, ldc);
         } else {
-            SgemmKernel256.tile(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+            SgemmKernel256.store(kc, ap, ao, bp, bo, c, co, ldc);
+        }
+    }
+
+    private static void kernelAdd(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        if (WIDE) {
+            SgemmKernel512.add(kc, ap, ao, bp, bo, c, co, ldc);
+        } else {
+            SgemmKernel256.add(kc, ap, ao, bp, bo, c, co, ldc);
         }
     }
 
     /**
-     * Packs A[0:mc, 0:kc] (from {@code base}) into MR-row panels laid out {@code [kc][MR]},
-     * zero-padding the last panel.
+     * Packs {@code alpha * A[0:mc, 0:kc]} (from {@code base}) into MR-row panels laid out
+     * {@code [kc][MR]}, zero-padding the last panel.
      */
-    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float[] ap) {
+    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float alpha, float[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
             int dst = i0 * kc;
@@ -220,6 +235,12 @@ final class Sgemm {
                         ap[dst + p * MR + r] = 0f;
                     }
                 }
+            }
+        }
+        if (alpha != 1f) {
+            int n = ((mc + MR - 1) / MR) * MR * kc;
+            for (int i = 0; i < n; i++) {
+                ap[i] *= alpha;
             }
         }
     }
@@ -263,13 +284,14 @@ final class Sgemm {
         }
     }
 
-    /** C = beta * C on a block (the whole product when k == 0 or alpha == 0). */
+    /** C = beta * C on a block (beta 0 writes zeros, so NaN in C does not survive). */
     private static void scaleC(Problem q, int m0, int m1, int n0, int n1) {
         float[] c = q.c();
+        float beta = q.beta();
         for (int i = m0; i < m1; i++) {
             int row = q.cOff() + i * q.ldc();
             for (int j = n0; j < n1; j++) {
-                c[row + j] = q.beta() == 0 ? 0f : q.beta() * c[row + j];
+                c[row + j] = beta == 0 ? 0f : beta * c[row + j];
             }
         }
     }

@@ -22,8 +22,8 @@ class CpuConvTest {
     static void setUp() {
         par2 = new Parallel(2);
         fast = new CpuConv(par2, new CpuGemm(par2, true));
-        // a budget of a few rows forces many output-row bands
-        banded = new CpuConv(par2, new CpuGemm(par2, true), 2048);
+        // a budget of a few rows forces many output-row bands, and no work is too small to share out
+        banded = new CpuConv(par2, new CpuGemm(par2, true), 2048, 0);
         scalar = new CpuConv(CpuGemm.SERIAL, new CpuGemm(CpuGemm.SERIAL, false));
     }
 
@@ -103,12 +103,12 @@ class CpuConvTest {
 
     @Test
     void parallelModesAgree() {
-        // many small units run whole per thread; few large units run one by one with parallel insides
+        // one image: parallel insides; 3 and 4 images: whole images per thread
         Generator g = new Generator(13);
         for (int n : new int[] {1, 3, 4}) {
             Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
-            Tensor x = Tensor.randn(g, n, 32, 20, 20);
-            Tensor w = Tensor.randn(g, 32, 32, 3, 3);
+            Tensor x = Tensor.randn(g, n, 16, 14, 14);
+            Tensor w = Tensor.randn(g, 24, 16, 3, 3);
             checkAll(x, w, null, p, "n=" + n);
         }
     }

@@ -1,0 +1,63 @@
+package org.cassl.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The programmatic benchmark runners on tiny shapes (speed itself is never asserted). */
+class BenchRunnersTest {
+
+    @Test
+    void gemmRunnerReportsConsistentNumbersAndJson() throws Exception {
+        Result r = GemmBench.run(48, 1, 1, 3, false, 0);
+        assertEquals("gemm", r.name());
+        assertEquals("48x48x48", r.shape());
+        assertTrue(r.minMs() > 0 && r.minMs() <= r.medianMs(), r.toString());
+        assertEquals(2.0 * 48 * 48 * 48 / r.medianMs() / 1e6, r.gflops(), 1e-9);
+        assertNull(r.peerMedianMs());
+        JsonNode j = new ObjectMapper().readTree(r.toJson());
+        assertEquals(r.medianMs(), j.get("median_ms").asDouble(), 0);
+        assertTrue(j.get("peer_median_ms").isNull());
+    }
+
+    @Test
+    void convRunnerCountsThreePassesForForwardBackward() {
+        Result f = ConvBench.run(1, 4, 6, 3, ConvBench.Mode.FORWARD, 1, 1, 3, false, 0);
+        Result fb = ConvBench.run(1, 4, 6, 3, ConvBench.Mode.FORWARD_BACKWARD, 1, 1, 3, false, 0);
+        double flops = 2.0 * 4 * 4 * 9 * 36;
+        assertEquals(flops / f.medianMs() / 1e6, f.gflops(), 1e-9);
+        assertEquals(3 * flops / fb.medianMs() / 1e6, fb.gflops(), 1e-9);
+        assertEquals("conv_forward_backward", fb.name());
+        assertThrows(IllegalArgumentException.class, () -> ConvBench.Mode.parse("backward"));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConvBench.run(1, 4, 6, 2, ConvBench.Mode.FORWARD, 1, 1, 1, false));
+    }
+
+    @Test
+    void numpyPeerAnswersWhenInstalled() {
+        assumeTrue(Files.isExecutable(Path.of(PythonPeer.PYTHON)), "no /usr/bin/python3");
+        PythonPeer.Outcome o = PythonPeer.run("gemm_peer.py", 1, List.of("--size", "32", "--reps", "3",
+                "--min-warmup-s", "0"));
+        assumeTrue(o.error() == null || !o.error().contains("not importable"), "numpy missing");
+        assertNull(o.error());
+        assertNotNull(o.medianMs());
+        assertTrue(o.medianMs() > 0 && o.library().startsWith("numpy"), o.toString());
+    }
+
+    @Test
+    void missingPeerScriptIsReportedNotThrown() {
+        PythonPeer.Outcome o = PythonPeer.run("no_such_peer.py", 1, List.of());
+        assertNull(o.medianMs());
+        assertTrue(o.error().contains("no_such_peer.py"), o.error());
+    }
+}
