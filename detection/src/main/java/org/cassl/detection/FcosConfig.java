@@ -131,6 +131,20 @@ public record FcosConfig(
     }
 
     /** torchvision's defaults ({@code fcos_resnet50_fpn} with COCO's 91 class indices). */
+    /** This config with another inference score threshold. */
+    public FcosConfig withScoreThresh(double t) {
+        return new FcosConfig(backbone, fpnChannels, numClasses, minSize, maxSize, imageMean, imageStd, t, nmsThresh,
+                detectionsPerImg, topkCandidates, centerSamplingRadius, maskHead, frozenBn, assignment,
+                trainableBackboneLayers, numConvs, sizeDivisible);
+    }
+
+    /** This config with another number of classes (index 0 unused), e.g. 2 for a class-agnostic model. */
+    public FcosConfig withNumClasses(int n) {
+        return new FcosConfig(backbone, fpnChannels, n, minSize, maxSize, imageMean, imageStd, scoreThresh, nmsThresh,
+                detectionsPerImg, topkCandidates, centerSamplingRadius, maskHead, frozenBn, assignment,
+                trainableBackboneLayers, numConvs, sizeDivisible);
+    }
+
     public static FcosConfig defaults() {
         return new FcosConfig(Backbone.RESNET50, 256, 91, List.of(800), 1333, List.of(0.485, 0.456, 0.406),
                 List.of(0.229, 0.224, 0.225), 0.2, 0.6, 100, 1000, 1.5, MaskHead.NONE, true, Assignment.TORCHVISION,

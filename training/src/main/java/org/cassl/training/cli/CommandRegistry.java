@@ -11,7 +11,10 @@ final class CommandRegistry {
     static List<Object> builtIn() {
         List<Object> l = new ArrayList<>();
         l.add(new GenerateShapesCommand());
+        l.add(new TrainCommand());
+        l.add(new DetectCommand());
         l.add(new EvalCommand());
+        l.add(new LossCommand());
         return l;
     }
 }
