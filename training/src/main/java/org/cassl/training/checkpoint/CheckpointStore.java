@@ -51,6 +51,7 @@ public final class CheckpointStore {
             SafeTensors.write(tmp.resolve("optimizer.safetensors"), optimizer);
             Files.writeString(tmp.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state),
                     StandardCharsets.UTF_8);
+            org.cassl.tensor.io.PublicFiles.makePublic(tmp);
             if (Files.exists(target)) {
                 deleteTree(target);
             }

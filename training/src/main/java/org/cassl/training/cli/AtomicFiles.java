@@ -18,6 +18,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
         try {
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            org.cassl.tensor.io.PublicFiles.makePublic(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -121,6 +121,7 @@ public final class DetectionDrawer {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available");
             }
+            org.cassl.tensor.io.PublicFiles.makePublic(tmp);
             Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
