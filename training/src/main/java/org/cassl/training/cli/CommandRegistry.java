@@ -12,6 +12,7 @@ final class CommandRegistry {
         List<Object> l = new ArrayList<>();
         l.add(new GenerateShapesCommand());
         l.add(new TrainCommand());
+        l.add(new PseudoLabelCommand());
         l.add(new DetectCommand());
         l.add(new EvalCommand());
         l.add(new LossCommand());
