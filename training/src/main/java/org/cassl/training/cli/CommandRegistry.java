@@ -13,6 +13,7 @@ final class CommandRegistry {
         l.add(new GenerateShapesCommand());
         l.add(new TrainCommand());
         l.add(new PseudoLabelCommand());
+        l.add(new CaSslCommand());
         l.add(new DetectCommand());
         l.add(new EvalCommand());
         l.add(new LossCommand());
