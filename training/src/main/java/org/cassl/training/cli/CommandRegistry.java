@@ -10,6 +10,7 @@ final class CommandRegistry {
 
     static List<Object> builtIn() {
         List<Object> l = new ArrayList<>();
+        l.add(new DemoCommand());
         l.add(new GenerateShapesCommand());
         l.add(new TrainCommand());
         l.add(new PseudoLabelCommand());
