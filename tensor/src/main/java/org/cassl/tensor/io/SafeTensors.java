@@ -97,6 +97,7 @@ public final class SafeTensors {
                     writeData(out, t);
                 }
             }
+            PublicFiles.makePublic(tmp);
             try {
                 Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

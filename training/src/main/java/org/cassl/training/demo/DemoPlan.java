@@ -1,0 +1,57 @@
+package org.cassl.training.demo;
+
+import java.util.List;
+import org.cassl.detection.FcosConfig;
+import org.cassl.training.pipeline.WarmupMode;
+
+/**
+ * What the demo runs: data sizes, model, schedules and seeds. {@link #quick()} fits in about 15
+ * minutes on 2 CPU cores; {@link #full()} in about an hour.
+ *
+ * @param name           "quick" or "full"
+ * @param labeled        labeled training images
+ * @param unlabeled      unlabeled images
+ * @param val            validation images
+ * @param imageSize      image side in pixels
+ * @param dataSeed       seed of the generated dataset
+ * @param seeds          training seeds (results are averaged over them)
+ * @param stageIters     iterations of the baseline/teacher and of the fine-tune
+ * @param warmupIters    iterations of the warmup
+ * @param batch          images per step
+ * @param lr             base learning rate
+ * @param tau            pseudo-label threshold
+ * @param warmups        warmup modes (class-agnostic is CA-SSL)
+ * @param evalPoints     evaluations per labeled-stage run (for the AP curves)
+ * @param model          the detector
+ */
+public record DemoPlan(String name, int labeled, int unlabeled, int val, int imageSize, long dataSeed, List<Long> seeds,
+                       long stageIters, long warmupIters, int batch, double lr, double tau, List<WarmupMode> warmups,
+                       int evalPoints, FcosConfig model) {
+
+    /** ResNet-18 FCOS with a narrow pyramid at the image size, trainable BatchNorm (no pretrained backbone). */
+    static FcosConfig demoModel(int imageSize) {
+        return FcosConfig.parse("{\"backbone\": \"resnet18\", \"fpn_channels\": 64, \"num_classes\": 7, \"min_size\": "
+                + imageSize + ", \"max_size\": " + imageSize + ", \"score_thresh\": 0.05, \"frozen_bn\": false, "
+                + "\"trainable_backbone_layers\": 5}");
+    }
+
+    public static DemoPlan quick() {
+        return new DemoPlan("quick", 200, 1200, 200, 128, 2024, List.of(0L), 240, 240, 8, 0.02, 0.4,
+                List.of(WarmupMode.CLASS_AGNOSTIC), 2, demoModel(128));
+    }
+
+    public static DemoPlan full() {
+        return new DemoPlan("full", 200, 2400, 300, 128, 2024, List.of(0L, 1L, 2L), 400, 600, 8, 0.02, 0.4,
+                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), 4, demoModel(128));
+    }
+
+    /** This plan with other training seeds (the demo's --seed picks the first). */
+    public DemoPlan withFirstSeed(long seed) {
+        List<Long> s = new java.util.ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            s.add(seed + i);
+        }
+        return new DemoPlan(name, labeled, unlabeled, val, imageSize, dataSeed, List.copyOf(s), stageIters, warmupIters,
+                batch, lr, tau, warmups, evalPoints, model);
+    }
+}

@@ -1,0 +1,274 @@
+package org.cassl.training.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.cassl.detection.Detections;
+import org.cassl.detection.box.Nms;
+import org.cassl.detection.coco.Bbox;
+import org.cassl.detection.coco.CocoAnnotation;
+import org.cassl.detection.coco.CocoCategory;
+import org.cassl.detection.coco.CocoDataset;
+import org.cassl.detection.coco.CocoImage;
+import org.cassl.detection.coco.CocoWriter;
+import org.cassl.detection.coco.Segmentation;
+import org.cassl.detection.coco.mask.Rle;
+import org.cassl.detection.fcos.Fcos;
+import org.cassl.tensor.Tensor;
+import org.cassl.training.UserInputException;
+import org.cassl.training.data.ImageReadException;
+import org.cassl.training.data.Images;
+import org.cassl.training.data.RgbImage;
+import org.cassl.training.detection.DetectionResults;
+
+/**
+ * Stage 2 of CA-SSL: the teacher labels unlabeled images. Detections with score >= tau survive a
+ * class-agnostic NMS and a per-image cap; they become a COCO annotation file with one category
+ * ("object", id 1), each annotation keeping {@code teacher_category_id} and {@code teacher_score}
+ * (and a compressed-RLE mask when the teacher has a mask head). Images without a kept box stay in
+ * the file (pure background). Unreadable images are skipped and counted.
+ *
+ * <p>Restartable: every finished image is appended to {@code <out>.partial.jsonl}; a restarted run
+ * skips the images already there. The final file is written atomically and the partial file removed.
+ */
+public final class PseudoLabeler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What a run produced.
+     *
+     * @param images   images in the output (labeled or pure background)
+     * @param boxes    pseudo-labels written
+     * @param skipped  unreadable images left out
+     * @param resumed  images taken over from an interrupted run
+     */
+    public record Summary(int images, int boxes, int skipped, int resumed) {
+    }
+
+    private final Fcos teacher;
+    private final PseudoLabelOptions options;
+    private final String teacherId;
+
+    /** @param teacherId identifies the teacher (e.g. its weights path), so a partial file of another teacher is refused */
+    public PseudoLabeler(Fcos teacher, PseudoLabelOptions options, String teacherId) {
+        this.teacher = teacher;
+        this.options = options;
+        this.teacherId = teacherId;
+    }
+
+    public Summary run(UnlabeledImages input, Path out, IntConsumer progress) {
+        Path partial = out.resolveSibling(out.getFileName() + ".partial.jsonl");
+        Map<Integer, JsonNode> done = readPartial(partial, input);
+        int resumed = done.size();
+        teacher.train(false);
+        try (BufferedWriter w = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            if (done.isEmpty() && Files.size(partial) == 0) {
+                w.write(JSON.writeValueAsString(header(input)));
+                w.newLine();
+            }
+            List<Integer> pending = new ArrayList<>();
+            for (int i = 0; i < input.fileNames().size(); i++) {
+                if (!done.containsKey(i)) {
+                    pending.add(i);
+                }
+            }
+            int finished = done.size();
+            if (progress != null) {
+                progress.accept(finished);
+            }
+            for (int s = 0; s < pending.size(); s += options.batchSize()) {
+                List<Integer> chunk = pending.subList(s, Math.min(pending.size(), s + options.batchSize()));
+                List<Integer> ok = new ArrayList<>();
+                List<RgbImage> decoded = new ArrayList<>();
+                for (int idx : chunk) {
+                    try {
+                        decoded.add(Images.read(input.root().resolve(input.fileNames().get(idx))));
+                        ok.add(idx);
+                    } catch (ImageReadException e) {
+                        ObjectNode rec = JSON.createObjectNode();
+                        rec.put("index", idx);
+                        rec.put("skipped", e.getMessage());
+                        done.put(idx, rec);
+                        w.write(JSON.writeValueAsString(rec));
+                        w.newLine();
+                    }
+                }
+                List<Tensor> tensors = new ArrayList<>();
+                decoded.forEach(d -> tensors.add(d.toTensor().to(teacher.backbone().parameters().get(0).data().device())));
+                List<Detections> dets = tensors.isEmpty() ? List.of() : teacher.detect(tensors);
+                for (int k = 0; k < ok.size(); k++) {
+                    ObjectNode rec = record(ok.get(k), decoded.get(k), dets.get(k));
+                    done.put(ok.get(k), rec);
+                    w.write(JSON.writeValueAsString(rec));
+                    w.newLine();
+                }
+                w.flush();
+                finished += chunk.size();
+                if (progress != null) {
+                    progress.accept(finished);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
+        }
+        Summary summary = writeCoco(input, done, out, resumed);
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return summary;
+    }
+
+    private ObjectNode header(UnlabeledImages input) {
+        ObjectNode h = JSON.createObjectNode();
+        h.put("teacher", teacherId);
+        h.set("options", JSON.valueToTree(options));
+        h.put("root", input.root().toString());
+        h.put("images", input.fileNames().size());
+        h.put("first", input.fileNames().get(0));
+        return h;
+    }
+
+    private Map<Integer, JsonNode> readPartial(Path partial, UnlabeledImages input) {
+        Map<Integer, JsonNode> done = new LinkedHashMap<>();
+        if (!Files.exists(partial)) {
+            return done;
+        }
+        try {
+            List<String> lines = Files.readAllLines(partial, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                return done;
+            }
+            JsonNode h = JSON.readTree(lines.get(0));
+            if (!h.equals(header(input))) {
+                throw new UserInputException(partial + " belongs to a pseudo-labelling run with another teacher, options or "
+                        + "image list; delete it to start over");
+            }
+            for (int i = 1; i < lines.size(); i++) {
+                try {
+                    JsonNode n = JSON.readTree(lines.get(i));
+                    done.put(n.get("index").asInt(), n);
+                } catch (IOException | NullPointerException e) {
+                    // a line torn by a kill: that image is redone
+                }
+            }
+            // rewrite without torn lines so appends start on a clean line
+            List<String> clean = new ArrayList<>();
+            clean.add(lines.get(0));
+            for (JsonNode n : done.values()) {
+                clean.add(JSON.writeValueAsString(n));
+            }
+            Files.write(partial, clean, StandardCharsets.UTF_8);
+            return done;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + partial + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One image's kept detections as a JSON record. */
+    private ObjectNode record(int index, RgbImage im, Detections d) {
+        ObjectNode rec = JSON.createObjectNode();
+        rec.put("index", index);
+        rec.put("width", im.width());
+        rec.put("height", im.height());
+        ArrayNode anns = rec.putArray("annotations");
+        Tensor scores = d.scores();
+        float[] s = scores.toFloatArray();
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] >= options.tau()) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return rec;
+        }
+        long[] idx = candidates.stream().mapToLong(Integer::longValue).toArray();
+        Tensor sel = Tensor.of(idx, idx.length);
+        Tensor boxes = d.boxes().indexSelect(0, sel);
+        long[] keep = Nms.nms(boxes, scores.indexSelect(0, sel), options.nmsThreshold()).toLongArray();
+        float[] b = d.boxes().toFloatArray();
+        long[] labels = d.labels().toLongArray();
+        float[] masks = d.masks() != null ? d.masks().toFloatArray() : null;
+        int plane = im.height() * im.width();
+        for (int k = 0; k < Math.min(keep.length, options.maxPerImage()); k++) {
+            int i = candidates.get((int) keep[k]);
+            ObjectNode a = anns.addObject();
+            double x1 = b[4 * i];
+            double y1 = b[4 * i + 1];
+            double bw = b[4 * i + 2] - x1;
+            double bh = b[4 * i + 3] - y1;
+            a.putArray("bbox").add(x1).add(y1).add(bw).add(bh);
+            a.put("teacher_category_id", labels[i]);
+            a.put("teacher_score", s[i]);
+            double area = bw * bh;
+            if (masks != null) {
+                Segmentation.CompressedRle rle = (Segmentation.CompressedRle) DetectionResults.toCompressedRle(masks,
+                        i * plane, im.height(), im.width());
+                area = Rle.fromCompressedString(rle.height(), rle.width(), rle.counts()).area();
+                ObjectNode seg = a.putObject("segmentation");
+                seg.putArray("size").add(rle.height()).add(rle.width());
+                seg.put("counts", rle.counts());
+            }
+            a.put("area", area);
+        }
+        return rec;
+    }
+
+    private Summary writeCoco(UnlabeledImages input, Map<Integer, JsonNode> done, Path out, int resumed) {
+        List<CocoImage> images = new ArrayList<>();
+        List<CocoAnnotation> anns = new ArrayList<>();
+        int skipped = 0;
+        long annId = 1;
+        for (int i = 0; i < input.fileNames().size(); i++) {
+            JsonNode rec = done.get(i);
+            if (rec == null || rec.has("skipped")) {
+                skipped++;
+                continue;
+            }
+            long imageId = i + 1;
+            images.add(new CocoImage(imageId, input.fileNames().get(i), rec.get("width").asInt(), rec.get("height").asInt()));
+            for (JsonNode a : rec.get("annotations")) {
+                JsonNode bb = a.get("bbox");
+                Bbox box = new Bbox(bb.get(0).asDouble(), bb.get(1).asDouble(), bb.get(2).asDouble(), bb.get(3).asDouble());
+                Segmentation seg = null;
+                if (a.has("segmentation")) {
+                    JsonNode sg = a.get("segmentation");
+                    seg = new Segmentation.CompressedRle(sg.get("size").get(0).asInt(), sg.get("size").get(1).asInt(),
+                            sg.get("counts").asText());
+                }
+                Map<String, Object> extras = new LinkedHashMap<>();
+                extras.put("teacher_category_id", a.get("teacher_category_id").asLong());
+                extras.put("teacher_score", a.get("teacher_score").asDouble());
+                anns.add(new CocoAnnotation(annId++, imageId, 1, box, a.get("area").asDouble(), 0, seg, Double.NaN, extras));
+            }
+        }
+        Map<String, Object> top = new LinkedHashMap<>();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("description", "cassl pseudo-labels (tau " + options.tau() + ", class-agnostic NMS " + options.nmsThreshold()
+                + ", teacher " + teacherId + ")");
+        top.put("info", info);
+        CocoDataset ds = CocoDataset.of(out.toString(), images, List.of(new CocoCategory(1, "object", "object")), anns, top);
+        try {
+            CocoWriter.write(out, ds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        return new Summary(images.size(), anns.size(), skipped, resumed);
+    }
+}

@@ -1,0 +1,222 @@
+package org.cassl.training.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cassl.autograd.Variable;
+import org.cassl.detection.FcosConfig;
+import org.cassl.detection.Target;
+import org.cassl.detection.fcos.Fcos;
+import org.cassl.nn.Weights;
+import org.cassl.tensor.Generator;
+import org.cassl.tensor.Tensor;
+import org.cassl.training.UserInputException;
+import org.cassl.training.checkpoint.CheckpointStore;
+import org.cassl.training.data.DatasetRoot;
+import org.cassl.training.detection.CocoTrainDataset;
+import org.cassl.training.detection.DetectionEvaluator;
+import org.cassl.training.detection.DetectionSample;
+import org.cassl.training.trainer.CancellationToken;
+import org.cassl.training.trainer.LossFunction;
+import org.cassl.training.trainer.TrainOutcome;
+import org.cassl.training.trainer.Trainer;
+import org.cassl.training.trainer.TrainingListener;
+
+/**
+ * One training stage on COCO data, from a {@link TrainSpec} to a run folder:
+ * {@code config.json} (model config), {@code train.json} (the spec), {@code metrics.jsonl},
+ * {@code checkpoints/}, and at the end {@code model.safetensors} (torchvision names) and
+ * {@code eval.json} (the final validation metrics).
+ */
+public final class TrainRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The classification logits layer that CA-SSL's stage 3 re-initialises. */
+    public static final String CLASS_LOGITS_PREFIX = "head.classification_head.cls_logits.";
+
+    private final TrainSpec spec;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private CancellationToken cancellation = new CancellationToken();
+
+    public TrainRun(TrainSpec spec) {
+        this.spec = spec;
+    }
+
+    public TrainRun listener(TrainingListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    public TrainRun cancellation(CancellationToken token) {
+        this.cancellation = token;
+        return this;
+    }
+
+    /** The final weights of a finished run folder. */
+    public static Path weightsOf(Path runDir) {
+        return runDir.resolve("model.safetensors");
+    }
+
+    /** Whether a run folder holds a finished run. */
+    public static boolean isFinished(Path runDir) {
+        return Files.isRegularFile(weightsOf(runDir)) && Files.isRegularFile(runDir.resolve("eval.json"));
+    }
+
+    /**
+     * Trains (or, with {@code resume}, continues) and returns the outcome; a finished run folder is
+     * not retrained when resuming.
+     */
+    public TrainOutcome run(boolean resume) {
+        Path out = spec.out();
+        boolean hasCheckpoints = !new CheckpointStore(out, 1).list().isEmpty();
+        if (!resume && (hasCheckpoints || Files.exists(weightsOf(out)))) {
+            throw new UserInputException(out + " already holds a run; pass --resume to continue it or choose another --out");
+        }
+        String fingerprint = fingerprint();
+        if (resume && isFinished(out)) {
+            checkFinishedFingerprint(out, fingerprint);
+            return new TrainOutcome(TrainOutcome.Status.COMPLETED, spec.options().iterations(), null, readEval(out),
+                    spec.stage() + ": already finished in " + out);
+        }
+        FcosConfig cfg = spec.model();
+        Fcos model = new Fcos(cfg, new Generator(spec.options().seed()));
+        if (spec.init() != null) {
+            loadInit(model);
+        }
+        boolean masks = cfg.maskHead() != FcosConfig.MaskHead.NONE;
+        CocoTrainDataset data = new CocoTrainDataset(spec.train(), new DatasetRoot(spec.trainImages()), spec.labels(), masks,
+                spec.augmentation(), cfg.numClasses());
+        writeDescription(out, fingerprint);
+        Trainer<DetectionSample> trainer = new Trainer<>(spec.stage(), model, data, lossFunction(model), spec.options(), out,
+                fingerprint).cancellation(cancellation);
+        listeners.forEach(trainer::addListener);
+        DetectionEvaluator evaluator = spec.val() == null ? null
+                : new DetectionEvaluator(spec.val(), new DatasetRoot(spec.valImages()), 8);
+        if (evaluator != null) {
+            trainer.evaluator(m -> evaluator.evaluate((Fcos) m, null).metrics());
+        }
+        TrainOutcome outcome = trainer.run(resume);
+        if (outcome.status() == TrainOutcome.Status.COMPLETED) {
+            Weights.save(model, weightsOf(out));
+            writeJson(out.resolve("eval.json"), outcome.finalMetrics());
+        }
+        return outcome;
+    }
+
+    static LossFunction<DetectionSample> lossFunction(Fcos model) {
+        return (batch, rng) -> {
+            List<Tensor> images = new ArrayList<>();
+            List<Target> targets = new ArrayList<>();
+            for (DetectionSample s : batch) {
+                images.add(s.image());
+                targets.add(s.target());
+            }
+            Map<String, Variable> l = model.losses(images, targets, rng);
+            return l;
+        };
+    }
+
+    private void loadInit(Fcos model) {
+        if (!Files.isRegularFile(spec.init())) {
+            throw new UserInputException("initial weights not found: " + spec.init());
+        }
+        Map<String, Tensor> w = new LinkedHashMap<>(Weights.load(spec.init()));
+        if (spec.reinitClassLogits()) {
+            w.keySet().removeIf(k -> k.startsWith(CLASS_LOGITS_PREFIX));
+            Map<String, Tensor> own = model.stateDict();
+            for (Map.Entry<String, Tensor> e : own.entrySet()) {
+                if (e.getKey().startsWith(CLASS_LOGITS_PREFIX)) {
+                    w.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        model.loadStateDict(w, true);
+    }
+
+    private String fingerprint() {
+        ObjectNode n = description();
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] h = md.digest(JSON.writeValueAsBytes(n));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode description() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("stage", spec.stage());
+        n.set("model", modelJson());
+        n.put("train", spec.train().source());
+        n.put("train_images", spec.trainImages().toString());
+        n.put("train_image_count", spec.train().images().size());
+        n.put("train_annotation_count", spec.train().annotations().size());
+        n.put("labels", spec.labels().name());
+        n.set("augmentation", JSON.valueToTree(spec.augmentation()));
+        n.put("init", spec.init() == null ? null : spec.init().toString());
+        n.put("reinit_class_logits", spec.reinitClassLogits());
+        n.set("options", JSON.valueToTree(spec.options()));
+        return n;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode modelJson() {
+        try {
+            return JSON.readTree(spec.model().toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeDescription(Path out, String fingerprint) {
+        ObjectNode n = description();
+        n.put("fingerprint", fingerprint);
+        n.put("val", spec.val() == null ? null : spec.val().source());
+        writeJson(out.resolve("train.json"), n);
+        writeJson(out.resolve("config.json"), modelJson());
+    }
+
+    private void checkFinishedFingerprint(Path out, String fingerprint) {
+        try {
+            String fp = JSON.readTree(Files.readString(out.resolve("train.json"))).path("fingerprint").asText("");
+            if (!fp.equals(fingerprint)) {
+                throw new UserInputException(out + " holds a finished run of a different configuration; choose another --out");
+            }
+        } catch (IOException e) {
+            throw new UserInputException("cannot read " + out.resolve("train.json") + ": " + e.getMessage());
+        }
+    }
+
+    static Map<String, Double> readEval(Path out) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        try {
+            JSON.readTree(Files.readString(out.resolve("eval.json"))).fields()
+                    .forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return m;
+    }
+
+    static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value), StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.cassl.training.pipeline;
+
+import java.nio.file.Path;
+import org.cassl.detection.FcosConfig;
+import org.cassl.detection.coco.CocoDataset;
+import org.cassl.training.detection.Augmentation;
+import org.cassl.training.detection.LabelMode;
+import org.cassl.training.trainer.TrainOptions;
+
+/**
+ * Everything one training stage needs.
+ *
+ * @param stage          name for logs ("baseline", "warmup", ...)
+ * @param model          model config (its num_classes must fit the labels)
+ * @param train          training annotations
+ * @param trainImages    folder the training file names are relative to
+ * @param labels         how categories become labels
+ * @param augmentation   per-sample augmentation
+ * @param val            validation annotations, or null
+ * @param valImages      validation image folder, or null
+ * @param init           weights to start from (safetensors, torchvision names), or null for a fresh init
+ * @param reinitClassLogits start from {@code init} except the classification logits layer, which is
+ *                          freshly initialised (stage 3 of CA-SSL, where the class count changes)
+ * @param options        the optimisation recipe
+ * @param out            the run folder
+ */
+public record TrainSpec(String stage, FcosConfig model, CocoDataset train, Path trainImages, LabelMode labels,
+                        Augmentation augmentation, CocoDataset val, Path valImages, Path init, boolean reinitClassLogits,
+                        TrainOptions options, Path out) {
+}
