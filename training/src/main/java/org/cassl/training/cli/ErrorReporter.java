@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.cassl.tensor.BackendUnavailableException;
-import org.cassl.tensor.TensorException;
 import org.cassl.tensor.io.SafeTensorsException;
 import org.cassl.training.UserInputException;
 import picocli.CommandLine;
@@ -36,7 +35,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
     static boolean isBadInput(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof UserInputException || c instanceof SafeTensorsException || c instanceof TensorException
+            if (c instanceof UserInputException || c instanceof SafeTensorsException || c instanceof IllegalArgumentException
                     || c instanceof NoSuchFileException || c instanceof AccessDeniedException
                     || c instanceof BackendUnavailableException || c instanceof UncheckedIOException
                     || c instanceof java.io.IOException || isBadInputByName(c)) {
