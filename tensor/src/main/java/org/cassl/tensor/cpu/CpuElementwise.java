@@ -163,6 +163,9 @@ final class CpuElementwise {
         new StridedLoop(out, a, b).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
             if (ct == DType.F32 && ot == DType.F32) {
                 binaryF32(op, (float[]) aa, o1, s1, (float[]) ba, o2, s2, (float[]) oa, o0, s0, len);
+            } else if (ct == DType.F32 && ot == DType.BOOL && op.ordinal() >= BinaryOp.EQ.ordinal()
+                    && op.ordinal() <= BinaryOp.GE.ordinal()) {
+                compareF32(op, (float[]) aa, o1, s1, (float[]) ba, o2, s2, (byte[]) oa, o0, s0, len);
             } else if (ct.isFloatingPoint()) {
                 for (int i = 0; i < len; i++) {
                     double r = MathOps.binary(op, Elem.getD(aa, o1 + i * s1), Elem.getD(ba, o2 + i * s2));
@@ -177,34 +180,47 @@ final class CpuElementwise {
         });
     }
 
+    /** float32 comparisons (relu and clamp backward, masks): one tight loop per operator. */
+    private static void compareF32(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, byte[] o, int oo,
+                                   int os, int len) {
+        switch (op) {
+            case EQ:
+                for (int i = 0; i < len; i++) {
+                    o[oo + i * os] = (byte) (a[ao + i * as] == b[bo + i * bs] ? 1 : 0);
+                }
+                break;
+            case NE:
+                for (int i = 0; i < len; i++) {
+                    o[oo + i * os] = (byte) (a[ao + i * as] != b[bo + i * bs] ? 1 : 0);
+                }
+                break;
+            case LT:
+                for (int i = 0; i < len; i++) {
+                    o[oo + i * os] = (byte) (a[ao + i * as] < b[bo + i * bs] ? 1 : 0);
+                }
+                break;
+            case LE:
+                for (int i = 0; i < len; i++) {
+                    o[oo + i * os] = (byte) (a[ao + i * as] <= b[bo + i * bs] ? 1 : 0);
+                }
+                break;
+            case GT:
+                for (int i = 0; i < len; i++) {
+                    o[oo + i * os] = (byte) (a[ao + i * as] > b[bo + i * bs] ? 1 : 0);
+                }
+                break;
+            default:
+                for (int i = 0; i < len; i++) {
+                    o[oo + i * os] = (byte) (a[ao + i * as] >= b[bo + i * bs] ? 1 : 0);
+                }
+        }
+    }
+
     private void binaryF32(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int os,
                            int len) {
         int i = 0;
-        if (vectorized && os == 1 && as == 1 && (bs == 1 || bs == 0)) {
-            VectorOperators.Binary vop = vectorOp(op);
-            if (vop != null) {
-                int bound = F.loopBound(len);
-                if (bs == 1) {
-                    for (; i < bound; i += F.length()) {
-                        FloatVector.fromArray(F, a, ao + i).lanewise(vop, FloatVector.fromArray(F, b, bo + i))
-                                .intoArray(o, oo + i);
-                    }
-                } else {
-                    FloatVector vb = FloatVector.broadcast(F, b[bo]);
-                    for (; i < bound; i += F.length()) {
-                        FloatVector.fromArray(F, a, ao + i).lanewise(vop, vb).intoArray(o, oo + i);
-                    }
-                }
-            }
-        } else if (vectorized && os == 1 && as == 0 && bs == 1) {
-            VectorOperators.Binary vop = vectorOp(op);
-            if (vop != null) {
-                int bound = F.loopBound(len);
-                FloatVector va = FloatVector.broadcast(F, a[ao]);
-                for (; i < bound; i += F.length()) {
-                    va.lanewise(vop, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
-                }
-            }
+        if (vectorized && os == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0) && (as | bs) != 0) {
+            i = binaryF32Vector(op, a, ao, as, b, bo, bs, o, oo, len);
         }
         switch (op) {
             case ADD:
@@ -234,15 +250,124 @@ final class CpuElementwise {
         }
     }
 
-    private static VectorOperators.Binary vectorOp(BinaryOp op) {
+    /**
+     * Dense or scalar-broadcast runs of the hot ops; returns how many elements were done. Every
+     * loop names its operation directly: C2 only compiles a vector operation to machine
+     * instructions when the operator is a constant at the call site, and {@code lanewise(op, v)}
+     * with a variable operator silently runs a fallback about 100x slower than scalar code.
+     */
+    private static int binaryF32Vector(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo,
+                                       int len) {
+        int bound = F.loopBound(len);
+        int step = F.length();
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case SUB:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MUL:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case DIV:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MAXIMUM:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).max(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MINIMUM:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).min(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                default:
+                    return 0;
+            }
+        }
+        if (as == 1) {
+            FloatVector vb = FloatVector.broadcast(F, b[bo]);
+            switch (op) {
+                case ADD:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).add(vb).intoArray(o, oo + i);
+                    }
+                    return i;
+                case SUB:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).sub(vb).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MUL:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).mul(vb).intoArray(o, oo + i);
+                    }
+                    return i;
+                case DIV:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).div(vb).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MAXIMUM:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).max(vb).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MINIMUM:
+                    for (; i < bound; i += step) {
+                        FloatVector.fromArray(F, a, ao + i).min(vb).intoArray(o, oo + i);
+                    }
+                    return i;
+                default:
+                    return 0;
+            }
+        }
+        FloatVector va = FloatVector.broadcast(F, a[ao]);
         switch (op) {
-            case ADD: return VectorOperators.ADD;
-            case SUB: return VectorOperators.SUB;
-            case MUL: return VectorOperators.MUL;
-            case DIV: return VectorOperators.DIV;
-            case MAXIMUM: return VectorOperators.MAX;
-            case MINIMUM: return VectorOperators.MIN;
-            default: return null;
+                case ADD:
+                    for (; i < bound; i += step) {
+                        va.add(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case SUB:
+                    for (; i < bound; i += step) {
+                        va.sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MUL:
+                    for (; i < bound; i += step) {
+                        va.mul(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case DIV:
+                    for (; i < bound; i += step) {
+                        va.div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MAXIMUM:
+                    for (; i < bound; i += step) {
+                        va.max(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                case MINIMUM:
+                    for (; i < bound; i += step) {
+                        va.min(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i);
+                    }
+                    return i;
+                default:
+                    return 0;
         }
     }
 
