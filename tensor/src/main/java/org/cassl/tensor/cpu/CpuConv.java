@@ -65,6 +65,8 @@ final class CpuConv {
         // output row bands are independent: enough of them to keep every thread busy
         int band = forwardBand(g, units, f32, fmas);
         int bands = (g.oh() + band - 1) / band;
+        // the weights are the left operand of every band's product: pack them once per group
+        Sgemm.PackedA[] packed = f32 && Sgemm.VECTOR ? packWeights(g, (float[]) wa, wc.offset()) : null;
         forItems(units * bands, fmas, item -> {
             int u = item / bands;
             int oh0 = (item % bands) * band;
@@ -81,15 +83,43 @@ final class CpuConv {
                 beta = 1;
             }
             if (g.pointwise()) {
-                gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.cg(), wa, wOff, g.cg(), 1, xa, xOff + oh0 * g.ow(), g.inPlane(),
-                        1, beta, oa, oOff, g.outPlane());
+                if (packed != null) {
+                    Sgemm.gemmPacked(packed[grp], len, (float[]) xa, xOff + oh0 * g.ow(), g.inPlane(), 1, (float) beta,
+                            (float[]) oa, oOff, g.outPlane());
+                } else {
+                    gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.cg(), wa, wOff, g.cg(), 1, xa, xOff + oh0 * g.ow(),
+                            g.inPlane(), 1, beta, oa, oOff, g.outPlane());
+                }
                 return;
             }
             Object col = Workspace.get(f32, g.colRows() * len);
             Im2col.im2col(CpuGemm.SERIAL, xa, xOff, g, oh0, oh1, col);
-            gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.colRows(), wa, wOff, g.colRows(), 1, col, 0, len, 1, beta, oa, oOff,
-                    g.outPlane());
+            if (packed != null) {
+                Sgemm.gemmPacked(packed[grp], len, (float[]) col, 0, len, 1, (float) beta, (float[]) oa, oOff,
+                        g.outPlane());
+            } else {
+                gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.colRows(), wa, wOff, g.colRows(), 1, col, 0, len, 1, beta, oa,
+                        oOff, g.outPlane());
+            }
         });
+    }
+
+    /** Each group's transposed weights {@code [colRows, kg]} packed as a GEMM left operand. */
+    private static Sgemm.PackedA[] packWeightsTransposed(ConvGeometry g, float[] w, int off) {
+        Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            p[grp] = Sgemm.packAll(w, off + grp * g.kg() * g.colRows(), 1, g.colRows(), g.colRows(), g.kg(), 1f);
+        }
+        return p;
+    }
+
+    /** Each group's weights {@code [kg, colRows]} packed as a GEMM left operand. */
+    private static Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off) {
+        Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            p[grp] = Sgemm.packAll(w, off + grp * g.kg() * g.colRows(), g.colRows(), 1, g.kg(), g.colRows(), 1f);
+        }
+        return p;
     }
 
     /**
@@ -116,6 +146,8 @@ final class CpuConv {
         Object wa = array(wc);
         Object ia = array(gradIn);
         long unitFmas = (long) g.kg() * g.colRows() * g.outPlane();
+        // W^T is the left operand for every image: pack it once per group (used by serial units)
+        Sgemm.PackedA[] packed = f32 && Sgemm.VECTOR ? packWeightsTransposed(g, (float[]) wa, wc.offset()) : null;
         forUnits(g.n() * g.groups(), unitFmas, (pp, u) -> {
             int img = u / g.groups();
             int grp = u % g.groups();
@@ -123,9 +155,15 @@ final class CpuConv {
             int gOff = gc.offset() + (img * g.groups() + grp) * g.kg() * g.outPlane();
             int wOff = wc.offset() + grp * g.kg() * g.colRows();
             // A = W^T: W is [kg, colRows] row-major, so A(i,p) = W(p,i)
+            Sgemm.PackedA pa = packed != null && pp == CpuGemm.SERIAL ? packed[grp] : null;
             if (g.pointwise()) {
-                gemm(pp, f32, g.cg(), g.inPlane(), g.kg(), wa, wOff, 1, g.cg(), ga, gOff, g.outPlane(), 1, 0, ia, iOff,
-                        g.inPlane());
+                if (pa != null) {
+                    Sgemm.gemmPacked(pa, g.inPlane(), (float[]) ga, gOff, g.outPlane(), 1, 0f, (float[]) ia, iOff,
+                            g.inPlane());
+                } else {
+                    gemm(pp, f32, g.cg(), g.inPlane(), g.kg(), wa, wOff, 1, g.cg(), ga, gOff, g.outPlane(), 1, 0, ia, iOff,
+                            g.inPlane());
+                }
                 return;
             }
             int band = bandRows(g, pp != par, f32);
@@ -133,8 +171,13 @@ final class CpuConv {
             for (int oh0 = 0; oh0 < g.oh(); oh0 += band) {
                 int oh1 = Math.min(g.oh(), oh0 + band);
                 int len = (oh1 - oh0) * g.ow();
-                gemm(pp, f32, g.colRows(), len, g.kg(), wa, wOff, 1, g.colRows(), ga, gOff + oh0 * g.ow(), g.outPlane(), 1,
-                        0, col, 0, len);
+                if (pa != null) {
+                    Sgemm.gemmPacked(pa, len, (float[]) ga, gOff + oh0 * g.ow(), g.outPlane(), 1, 0f, (float[]) col, 0,
+                            len);
+                } else {
+                    gemm(pp, f32, g.colRows(), len, g.kg(), wa, wOff, 1, g.colRows(), ga, gOff + oh0 * g.ow(),
+                            g.outPlane(), 1, 0, col, 0, len);
+                }
                 Im2col.col2im(pp, col, g, oh0, oh1, ia, iOff);
             }
         });

@@ -146,10 +146,83 @@ final class Sgemm {
                 packB(q.b(), q.bOff() + pc * q.brs() + jc * q.bcs(), q.brs(), q.bcs(), kc, nc, bp);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, q.alpha(), ap);
-                    macro(mc, nc, kc, overwrite && pc == 0, ap, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(),
+                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, q.alpha(), ap, 0);
+                    macro(mc, nc, kc, overwrite && pc == 0, ap, 0, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(),
                             buf.tile);
                 }
+            }
+        }
+    }
+
+    /**
+     * A left operand packed once for many products that share it (a convolution's weights against
+     * every image and row band): per k slice, all MR-row panels of A, each {@code kc x MR}. Packing
+     * the weights again for every small band cost as much as the multiplication itself.
+     */
+    static final class PackedA {
+        final int m;
+        final int k;
+        final int kcMax;
+        final int panels;
+        final float[] data;
+
+        private PackedA(int m, int k, int kcMax, float[] data) {
+            this.m = m;
+            this.k = k;
+            this.kcMax = kcMax;
+            this.panels = (m + MR - 1) / MR;
+            this.data = data;
+        }
+
+        /** Start of slice {@code pc}'s panels (every earlier slice is {@code kcMax} deep). */
+        int sliceOffset(int pc) {
+            return pc * panels * MR;
+        }
+    }
+
+    /** Packs {@code alpha * A} (A(i,p) = a[aOff + i*ars + p*acs], m x k) for {@link #gemmPacked}. */
+    static PackedA packAll(float[] a, int aOff, int ars, int acs, int m, int k, float alpha) {
+        int kSlices = Math.max(1, (k + KC - 1) / KC);
+        int kcMax = (k + kSlices - 1) / kSlices;
+        int panels = (m + MR - 1) / MR;
+        float[] data = new float[panels * MR * Math.max(k, 1)];
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            packA(a, aOff + pc * acs, ars, acs, m, kc, alpha, data, pc * panels * MR);
+        }
+        return new PackedA(m, k, kcMax, data);
+    }
+
+    /**
+     * {@code C[m x n] = A * B + beta * C} on the calling thread with a pre-packed A; B(p,j) =
+     * b[bOff + p*brs + j*bcs].
+     */
+    static void gemmPacked(PackedA pa, int n, float[] b, int bOff, int brs, int bcs, float beta, float[] c, int cOff,
+                           int ldc) {
+        int m = pa.m;
+        int k = pa.k;
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Problem q = new Problem(m, n, k, 1f, null, 0, 0, 0, b, bOff, brs, bcs, beta, c, cOff, ldc);
+        if (k == 0) {
+            scaleC(q, 0, m, 0, n);
+            return;
+        }
+        Buffers buf = BUFFERS.get();
+        int nBlocks = (n + NC - 1) / NC;
+        int ncMax = roundUp((n + nBlocks - 1) / nBlocks, NR);
+        float[] bp = buf.b(ncMax * pa.kcMax);
+        boolean overwrite = beta == 0;
+        if (!overwrite && beta != 1) {
+            scaleC(q, 0, m, 0, n);
+        }
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += pa.kcMax) {
+                int kc = Math.min(pa.kcMax, k - pc);
+                packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+                macro(m, nc, kc, overwrite && pc == 0, pa.data, pa.sliceOffset(pc), bp, c, cOff + jc, ldc, buf.tile);
             }
         }
     }
@@ -159,14 +232,14 @@ final class Sgemm {
     }
 
     /** All tiles of one packed A block times one packed B block, stored into or added to C. */
-    private static void macro(int mc, int nc, int kc, boolean store, float[] ap, float[] bp, float[] c, int co, int ldc,
-                              float[] tile) {
+    private static void macro(int mc, int nc, int kc, boolean store, float[] ap, int apOff, float[] bp, float[] c, int co,
+                              int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int ao = ir * kc;
+                int ao = apOff + ir * kc;
                 int cTile = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
                     if (store) {
@@ -208,10 +281,10 @@ final class Sgemm {
      * Packs {@code alpha * A[0:mc, 0:kc]} (from {@code base}) into MR-row panels laid out
      * {@code [kc][MR]}, zero-padding the last panel.
      */
-    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float alpha, float[] ap) {
+    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, float alpha, float[] ap, int apOff) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int rows = Math.min(MR, mc - i0);
-            int dst = i0 * kc;
+            int dst = apOff + i0 * kc;
             if (cs == 1) {
                 // rows are contiguous along k: read each row sequentially
                 for (int r = 0; r < rows; r++) {
@@ -239,7 +312,7 @@ final class Sgemm {
         }
         if (alpha != 1f) {
             int n = ((mc + MR - 1) / MR) * MR * kc;
-            for (int i = 0; i < n; i++) {
+            for (int i = apOff; i < apOff + n; i++) {
                 ap[i] *= alpha;
             }
         }
