@@ -38,7 +38,7 @@ public record Result(String name, String shape, int threads, int reps, double me
         m.put("reps", reps);
         m.put("median_ms", medianMs);
         m.put("min_ms", minMs);
-        m.put("gflops", gflops);
+        m.put("gflops", Double.isNaN(gflops) ? null : gflops);
         m.put("peer", peer);
         m.put("peer_median_ms", peerMedianMs);
         m.put("peer_gflops", peerGflops);
