@@ -189,9 +189,11 @@ public final class PseudoLabeler {
         ArrayNode anns = rec.putArray("annotations");
         Tensor scores = d.scores();
         float[] s = scores.toFloatArray();
+        long[] lab = d.labels().toLongArray();
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < s.length; i++) {
-            if (s[i] >= options.tau()) {
+            // label 0 is torchvision's unused background channel: never an object
+            if (s[i] >= options.tau() && lab[i] >= 1) {
                 candidates.add(i);
             }
         }

@@ -1,0 +1,55 @@
+package org.cassl.training.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.cassl.detection.FcosConfig;
+import org.cassl.detection.coco.CocoDataset;
+import org.cassl.detection.coco.CocoReader;
+import org.cassl.training.detection.Augmentation;
+import org.cassl.training.shapes.GenerateShapes;
+import org.cassl.training.trainer.TrainOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny end-to-end CA-SSL run (a few iterations per stage) proving the wiring. */
+class CaSslPipelineSmokeTest {
+
+    static TrainOptions opts(long iters) {
+        return new TrainOptions(iters, 2, 0.01, 0.9, 1e-4, "sgd", 1, 0.1, "constant", 10.0, 0, 1, 2, 1, 2, 1, 0);
+    }
+
+    @Test
+    void allStagesRunAndResumingAFinishedExperimentRetrainsNothing(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        GenerateShapes.run(new GenerateShapes.Options(data, 4, 4, 2, 1, 64, false, 1));
+        FcosConfig model = FcosConfig.parse("{\"backbone\": \"resnet18\", \"fpn_channels\": 32, \"num_classes\": 7,"
+                + " \"min_size\": 64, \"max_size\": 64, \"score_thresh\": 0.0, \"frozen_bn\": false,"
+                + " \"trainable_backbone_layers\": 5}");
+        CaSslConfig cfg = new CaSslConfig(model, data.resolve("labeled.json"), data.resolve("labeled"),
+                UnlabeledImages.folder(data.resolve("unlabeled")), data.resolve("val.json"), data.resolve("val"),
+                dir.resolve("exp"), opts(2), opts(2), opts(2), PseudoLabelOptions.defaults().withTau(0.0),
+                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), Augmentation.standard());
+        Map<String, Map<String, Double>> r = new CaSslPipeline(cfg, null, null).run();
+        assertEquals(List.of("baseline", "ca_ssl", "class_aware"), List.copyOf(r.keySet()));
+        for (Map<String, Double> m : r.values()) {
+            assertTrue(m.get("AP") >= 0 && m.get("AP") <= 1, "AP is a fraction: " + m);
+            assertEquals(12, m.size(), "the 12 COCO stats: " + m);
+        }
+        CocoDataset pseudo = CocoReader.read(dir.resolve("exp/pseudo_labels.json"));
+        assertEquals(4, pseudo.images().size());
+        assertEquals("object", pseudo.categories().get(0).name());
+        assertTrue(pseudo.annotations().stream().allMatch(a -> a.categoryId() == 1 && a.extras().containsKey("teacher_score")));
+        for (String stage : List.of("baseline", "warmup-agnostic", "finetune-agnostic", "warmup-aware", "finetune-aware")) {
+            assertTrue(TrainRun.isFinished(dir.resolve("exp").resolve(stage)), stage);
+        }
+        long before = Files.getLastModifiedTime(dir.resolve("exp/baseline/model.safetensors")).toMillis();
+        Map<String, Map<String, Double>> again = new CaSslPipeline(cfg, null, null).run();
+        assertEquals(r, again, "a finished experiment is read back, not retrained");
+        assertEquals(before, Files.getLastModifiedTime(dir.resolve("exp/baseline/model.safetensors")).toMillis());
+    }
+}
