@@ -72,7 +72,25 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
         if (!Double.isNaN(r.gradNorm())) {
             m.put("grad_norm", r.gradNorm());
         }
+        // heap in use right after the most recent collection: flat over a run when nothing leaks
+        m.put("heap_after_gc_mb", heapAfterLastGcMb());
         write(m);
+    }
+
+    /** Heap occupancy after the last collection of the old generation (or the whole heap when unknown). */
+    static double heapAfterLastGcMb() {
+        long used = -1;
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            java.lang.management.MemoryUsage u = p.getCollectionUsage();
+            if (p.getType() == java.lang.management.MemoryType.HEAP && u != null && p.getName().contains("Old")) {
+                used = u.getUsed();
+            }
+        }
+        if (used < 0) {
+            Runtime rt = Runtime.getRuntime();
+            used = rt.totalMemory() - rt.freeMemory();
+        }
+        return used / 1048576.0;
     }
 
     @Override
