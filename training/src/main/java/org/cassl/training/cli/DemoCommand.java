@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Generate the shapes dataset, train the baseline and CA-SSL (teacher, pseudo-labels, class-agnostic",
             "warmup, fine-tune), print the comparison and write results.json, plots/, detections/ and report.html.",
-            "--quick takes about 15 minutes on 2 cores; the full demo (3 seeds and the class-aware ablation) about an hour.",
+            "--quick takes about 15 minutes on 2 cores; the full demo (3 seeds, the class-aware ablation on the first) about an hour.",
             "Rerunning on the same --out resumes."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One seed, CA-SSL vs baseline only.")

@@ -21,12 +21,13 @@ import org.cassl.training.pipeline.WarmupMode;
  * @param lr             base learning rate
  * @param tau            pseudo-label threshold
  * @param warmups        warmup modes (class-agnostic is CA-SSL)
+ * @param ablationSeeds  how many of the seeds (the first ones) also run the class-aware ablation
  * @param evalPoints     evaluations per labeled-stage run (for the AP curves)
  * @param model          the detector
  */
 public record DemoPlan(String name, int labeled, int unlabeled, int val, int imageSize, long dataSeed, List<Long> seeds,
                        long stageIters, long warmupIters, int batch, double lr, double tau, List<WarmupMode> warmups,
-                       int evalPoints, FcosConfig model) {
+                       int ablationSeeds, int evalPoints, FcosConfig model) {
 
     /** ResNet-18 FCOS with a narrow pyramid at the image size, trainable BatchNorm (no pretrained backbone). */
     static FcosConfig demoModel(int imageSize) {
@@ -36,13 +37,21 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int ima
     }
 
     public static DemoPlan quick() {
-        return new DemoPlan("quick", 200, 1200, 200, 128, 2024, List.of(0L), 240, 240, 8, 0.02, 0.4,
-                List.of(WarmupMode.CLASS_AGNOSTIC), 2, demoModel(128));
+        return new DemoPlan("quick", 200, 1200, 200, 128, 2024, List.of(0L), 240, 560, 8, 0.03, 0.3,
+                List.of(WarmupMode.CLASS_AGNOSTIC), 0, 2, demoModel(128));
     }
 
     public static DemoPlan full() {
-        return new DemoPlan("full", 200, 2400, 300, 128, 2024, List.of(0L, 1L, 2L), 400, 600, 8, 0.02, 0.4,
-                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), 4, demoModel(128));
+        return new DemoPlan("full", 200, 1200, 200, 128, 2024, List.of(0L, 1L, 2L), 300, 600, 8, 0.03, 0.3,
+                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), 1, 3, demoModel(128));
+    }
+
+    /** The warmups run for the {@code index}-th seed: the ablation only on the first {@link #ablationSeeds}. */
+    public List<WarmupMode> warmupsForSeed(int index) {
+        if (index < ablationSeeds) {
+            return warmups;
+        }
+        return warmups.stream().filter(w -> w == WarmupMode.CLASS_AGNOSTIC).toList();
     }
 
     /** This plan with other training seeds (the demo's --seed picks the first). */
@@ -52,6 +61,6 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int ima
             s.add(seed + i);
         }
         return new DemoPlan(name, labeled, unlabeled, val, imageSize, dataSeed, List.copyOf(s), stageIters, warmupIters,
-                batch, lr, tau, warmups, evalPoints, model);
+                batch, lr, tau, warmups, ablationSeeds, evalPoints, model);
     }
 }

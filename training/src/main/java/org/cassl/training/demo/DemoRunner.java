@@ -47,9 +47,10 @@ public final class DemoRunner {
         long t0 = System.nanoTime();
         ensureData();
         Map<Long, Map<String, Map<String, Double>>> perSeed = new LinkedHashMap<>();
-        for (long seed : plan.seeds()) {
+        for (int i = 0; i < plan.seeds().size(); i++) {
+            long seed = plan.seeds().get(i);
             listener.onStage("seed-" + seed, "CA-SSL experiment, seed " + seed);
-            perSeed.put(seed, new CaSslPipeline(experiment(seed), listener, null).run());
+            perSeed.put(seed, new CaSslPipeline(experiment(seed, plan.warmupsForSeed(i)), listener, null).run());
         }
         Map<String, Object> results = Aggregate.results(plan, perSeed);
         results.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -82,7 +83,7 @@ public final class DemoRunner {
         System.err.print(s.toText());
     }
 
-    CaSslConfig experiment(long seed) {
+    CaSslConfig experiment(long seed, java.util.List<org.cassl.training.pipeline.WarmupMode> warmups) {
         Path data = dataDir();
         int evalEvery = (int) Math.max(1, plan.stageIters() / Math.max(1, plan.evalPoints()));
         TrainOptions stage = options(plan.stageIters(), seed, evalEvery);
@@ -90,7 +91,7 @@ public final class DemoRunner {
         return new CaSslConfig(plan.model(), data.resolve("labeled.json"), data.resolve("labeled"),
                 UnlabeledImages.folder(data.resolve("unlabeled")), data.resolve("val.json"), data.resolve("val"),
                 out.resolve("seed-" + seed), stage, warm, stage, PseudoLabelOptions.defaults().withTau(plan.tau()),
-                plan.warmups(), Augmentation.standard());
+                warmups, Augmentation.standard());
     }
 
     private TrainOptions options(long iters, long seed, int evalEvery) {
