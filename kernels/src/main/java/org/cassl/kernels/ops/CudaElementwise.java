@@ -29,7 +29,7 @@ public final class CudaElementwise {
         }
         DType t = out.dtype();
         long bits = fillBits(t, value);
-        TensorDesc.Merged m = TensorDesc.merge(out.shape(), out);
+        TensorDesc.Merged m = mergeAnyOrder(out);
         if (m.dense(0)) {
             long a = Kit.addr(out);
             if (t.byteSize() == 1) {
@@ -52,6 +52,27 @@ public final class CudaElementwise {
             default: args.i64(bits); break;
         }
         kit.launchN(M, "fill_" + Kit.widthSuffix(t), n, args);
+    }
+
+    /**
+     * The view of {@code t} with dims reordered by decreasing stride, then merged: for an
+     * order-independent op such as fill, a permuted dense tensor becomes one dense run.
+     */
+    static TensorDesc.Merged mergeAnyOrder(Tensor t) {
+        int[] shape = t.shape();
+        int[] strides = t.strides();
+        Integer[] order = new Integer[shape.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (p, q) -> Integer.compare(strides[q], strides[p]));
+        int[] s = new int[shape.length];
+        int[] st = new int[shape.length];
+        for (int i = 0; i < order.length; i++) {
+            s[i] = shape[order[i]];
+            st[i] = strides[order[i]];
+        }
+        return TensorDesc.merge(s, st);
     }
 
     /**

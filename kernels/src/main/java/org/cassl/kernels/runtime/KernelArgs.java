@@ -13,7 +13,11 @@ import java.util.List;
  * PTX signatures without a GPU.
  */
 public final class KernelArgs {
+    /** What a parameter is, for checks of recorded launches. */
+    public enum Kind { POINTER, VALUE }
+
     private final List<byte[]> params = new ArrayList<>();
+    private final List<Kind> kinds = new ArrayList<>();
 
     public static KernelArgs of() {
         return new KernelArgs();
@@ -21,38 +25,45 @@ public final class KernelArgs {
 
     /** A device address ({@code T*} parameter). */
     public KernelArgs ptr(long address) {
-        return i64(address);
+        i64(address);
+        kinds.set(kinds.size() - 1, Kind.POINTER);
+        return this;
     }
 
     public KernelArgs i32(int v) {
-        params.add(le(4).putInt(v).array());
-        return this;
+        return add(le(4).putInt(v).array());
     }
 
     public KernelArgs i64(long v) {
-        params.add(le(8).putLong(v).array());
-        return this;
+        return add(le(8).putLong(v).array());
     }
 
     public KernelArgs f32(float v) {
-        params.add(le(4).putFloat(v).array());
-        return this;
+        return add(le(4).putFloat(v).array());
     }
 
     public KernelArgs f64(double v) {
-        params.add(le(8).putDouble(v).array());
-        return this;
+        return add(le(8).putDouble(v).array());
     }
 
     public KernelArgs u8(int v) {
-        params.add(new byte[] {(byte) v});
-        return this;
+        return add(new byte[] {(byte) v});
     }
 
     /** A by-value struct or any raw parameter bytes. */
     public KernelArgs bytes(byte[] raw) {
-        params.add(raw.clone());
+        return add(raw.clone());
+    }
+
+    private KernelArgs add(byte[] p) {
+        params.add(p);
+        kinds.add(Kind.VALUE);
         return this;
+    }
+
+    /** Kind of each parameter, in order. */
+    public List<Kind> kinds() {
+        return Collections.unmodifiableList(kinds);
     }
 
     /** The parameter byte arrays in order (not copies; do not modify). */
