@@ -14,17 +14,26 @@
 #define TBK 16
 #define TNT 256
 
+// CASSL_EMU: the CPU emulator of the kernel tests (src/test/cuda-emu) supplies both operations.
 __device__ __forceinline__ unsigned int to_tf32(float f) {
+#ifdef CASSL_EMU
+    return emu_to_tf32(f);
+#else
     unsigned int r;
     asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(f));
     return r;
+#endif
 }
 
 __device__ __forceinline__ void mma_tf32(float* d, const unsigned int* a, const unsigned int* b) {
+#ifdef CASSL_EMU
+    emu_mma_tf32(d, a, b);
+#else
     asm volatile(
         "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#endif
 }
 
 extern "C" __global__ void __launch_bounds__(TNT) gemm_tf32(const float* __restrict__ A, const float* __restrict__ B,

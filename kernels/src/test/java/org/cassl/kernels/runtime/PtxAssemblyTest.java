@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,10 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every PTX module of the jar assembles to SASS for the real targets (sm_75, sm_80, sm_90; the
  * tensor-core module from sm_80) with the CUDA 12.0 PTX compiler in JCuda's natives, after the ISA
  * version is lowered to 8.0 as the backend does. No GPU is needed. Register, stack and spill
- * figures go to {@code target/ptx-resources.txt} and stdout. The assemblies run concurrently (the
- * compiler handles are independent); this is the slowest test of the module (~15 s on two cores).
+ * figures go to {@code target/ptx-resources.txt} and stdout. The slowest test of the module
+ * (about 25 s of CPU: the elementwise and reduce modules have many template instances).
  */
-@Execution(ExecutionMode.CONCURRENT)
 class PtxAssemblyTest {
     /** Local memory a kernel may use: the float trig range reduction needs a small stack frame. */
     static final int MAX_STACK_BYTES = 64;
