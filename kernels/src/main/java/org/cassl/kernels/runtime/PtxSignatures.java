@@ -18,27 +18,47 @@ public final class PtxSignatures {
     private static final Pattern ARRAY = Pattern.compile("\\[(\\d+)]\\s*$");
 
     private final Map<String, int[]> entries;
+    private final Map<String, String[]> types;
 
-    private PtxSignatures(Map<String, int[]> entries) {
+    private PtxSignatures(Map<String, int[]> entries, Map<String, String[]> types) {
         this.entries = entries;
+        this.types = types;
     }
 
     /** Parses every {@code .entry} of a PTX text. */
     public static PtxSignatures parse(String ptx) {
         Map<String, int[]> m = new LinkedHashMap<>();
+        Map<String, String[]> t = new LinkedHashMap<>();
         Matcher e = ENTRY.matcher(ptx);
         while (e.find()) {
             List<Integer> sizes = new ArrayList<>();
+            List<String> kinds = new ArrayList<>();
             for (String decl : e.group(2).split(",")) {
                 String d = decl.trim();
                 if (d.isEmpty()) {
                     continue;
                 }
                 sizes.add(paramSize(d, e.group(1)));
+                kinds.add(paramType(d));
             }
             m.put(e.group(1), sizes.stream().mapToInt(Integer::intValue).toArray());
+            t.put(e.group(1), kinds.toArray(new String[0]));
         }
-        return new PtxSignatures(m);
+        return new PtxSignatures(m, t);
+    }
+
+    /** The parameter's PTX type: {@code .u64}, {@code .f32}, ... or {@code .b8[N]} for by-value aggregates. */
+    static String paramType(String decl) {
+        Matcher a = ARRAY.matcher(decl);
+        if (a.find()) {
+            return ".b8[" + a.group(1) + "]";
+        }
+        for (String tok : decl.split("\\s+")) {
+            if (tok.matches("\\.[usbf](8|16|32|64)")) {
+                return tok;
+            }
+        }
+        return "?";
     }
 
     static int paramSize(String decl, String entry) {
@@ -62,6 +82,12 @@ public final class PtxSignatures {
     public int[] sizes(String entry) {
         int[] s = entries.get(entry);
         return s == null ? null : s.clone();
+    }
+
+    /** Parameter types of an entry ({@link #paramType}), or null. */
+    public String[] types(String entry) {
+        String[] t = types.get(entry);
+        return t == null ? null : t.clone();
     }
 
     public Map<String, int[]> all() {

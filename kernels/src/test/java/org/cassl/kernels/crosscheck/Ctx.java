@@ -41,11 +41,33 @@ public final class Ctx {
         }
     }
 
-    /** Uploads a CPU tensor's data and applies the same view to both copies. */
+    /**
+     * Uploads a CPU tensor's data and applies the same view to both copies. Transfers go through
+     * the backends themselves (not Tensor.to), so a backend that is not registered with
+     * {@link org.cassl.tensor.Backends} (the emulated one) works too.
+     */
     public Pair pair(Tensor cpuBase, UnaryOperator<Tensor> view) {
         Tensor base = cpuBase.contiguous();
-        Tensor g = base.to(device);
+        int[] shape = base.shape();
+        Tensor g = new Tensor(gpu.upload(base.dtype(), cpu.download(base)), shape, Shapes.contiguousStrides(shape), 0);
         return new Pair(view.apply(base), view.apply(g));
+    }
+
+    /** A tensor produced by the GPU backend, as host doubles. */
+    public double[] gpuValues(Tensor t) {
+        return t.device().isCpu() ? t.toDoubleArray() : org.cassl.tensor.HostArrays.toDouble(gpu.download(t));
+    }
+
+    /**
+     * Whether the Tensor API on GPU tensors reaches {@link #gpu} (true for the registered CUDA
+     * backend; false for the emulated one, whose composite cases are skipped).
+     */
+    public boolean tensorApiReachesGpu() {
+        try {
+            return org.cassl.tensor.Backends.forDevice(device) == gpu;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     public Pair pair(Tensor cpuBase) {
@@ -54,7 +76,8 @@ public final class Ctx {
 
     /** Zero-filled outputs of one shape on both backends. */
     public Pair zeros(DType t, int... shape) {
-        return new Pair(Tensor.zeros(t, Device.CPU, shape), Tensor.zeros(t, device, shape));
+        return new Pair(Tensor.zeros(t, Device.CPU, shape),
+                new Tensor(gpu.allocate(t, Shapes.numel(shape)), shape, Shapes.contiguousStrides(shape), 0));
     }
 
     /** Random data of a dtype: normal floats (with a few exact zeros), ints in [-20, 20), bytes, bools. */
@@ -107,7 +130,7 @@ public final class Ctx {
     public void close(String what, Tensor expected, Tensor actual, double rtol, double atol) {
         sameMeta(what, expected, actual);
         double[] e = expected.toDoubleArray();
-        double[] a = actual.toDoubleArray();
+        double[] a = gpuValues(actual);
         for (int i = 0; i < e.length; i++) {
             if (Double.isNaN(e[i]) || Double.isNaN(a[i])) {
                 if (Double.isNaN(e[i]) != Double.isNaN(a[i])) {
