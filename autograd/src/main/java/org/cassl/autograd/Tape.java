@@ -36,6 +36,7 @@ public final class Tape {
         return new Variable(out, true, new Node(op, inputs, backward));
     }
 
+    @SuppressWarnings("try") // the grad-mode scope is used only for its side effect
     static void backward(Variable root, Tensor gradient, boolean retain) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: the variable does not require grad and has no grad_fn");
@@ -73,6 +74,10 @@ public final class Tape {
                         continue;
                     }
                     Tensor gk = gIn[k];
+                    if (gk.dtype() != ins[k].dtype()) {
+                        // mixed-precision ops: the gradient has the dtype of the input it belongs to
+                        gk = gk.to(ins[k].dtype());
+                    }
                     if (!Arrays.equals(gk.shape(), ins[k].shape())) {
                         throw new IllegalStateException("backward of '" + node.op() + "' produced a gradient of shape "
                                 + Arrays.toString(gk.shape()) + " for input " + k + " of shape "

@@ -154,27 +154,129 @@ public final class Variable {
 
     // ---- ops (see the rule classes for forward/backward pairs) -----------------------------
 
+    // arithmetic (broadcasting)
     public Variable add(Variable o) { return Arithmetic.add(this, o); }
     public Variable sub(Variable o) { return Arithmetic.sub(this, o); }
     public Variable mul(Variable o) { return Arithmetic.mul(this, o); }
     public Variable div(Variable o) { return Arithmetic.div(this, o); }
+    public Variable pow(Variable o) { return Arithmetic.pow(this, o); }
+    public Variable maximum(Variable o) { return Arithmetic.maximum(this, o); }
+    public Variable minimum(Variable o) { return Arithmetic.minimum(this, o); }
     public Variable add(double v) { return Arithmetic.addScalar(this, v); }
     public Variable sub(double v) { return Arithmetic.addScalar(this, -v); }
     public Variable mul(double v) { return Arithmetic.mulScalar(this, v); }
-    public Variable div(double v) { return Arithmetic.mulScalar(this, 1.0 / v); }
+    public Variable div(double v) { return Arithmetic.divScalar(this, v); }
     /** {@code v - this}. */
     public Variable rsub(double v) { return Arithmetic.addScalar(Arithmetic.neg(this), v); }
+    /** {@code v / this}. */
+    public Variable rdiv(double v) { return Arithmetic.rdiv(this, v); }
+    public Variable pow(double p) { return Pointwise.pow(this, p); }
+    /** Elements where {@code mask} is true replaced by {@code value}. */
+    public Variable maskedFill(Tensor mask, double value) { return Arithmetic.maskedFill(this, mask, value); }
+    /** {@code cond ? a : b}. */
+    public static Variable where(Tensor cond, Variable a, Variable b) { return Arithmetic.where(cond, a, b); }
+
+    // unary
     public Variable neg() { return Arithmetic.neg(this); }
+    public Variable abs() { return Pointwise.abs(this); }
+    public Variable exp() { return Pointwise.exp(this); }
+    public Variable log() { return Pointwise.log(this); }
+    public Variable log1p() { return Pointwise.log1p(this); }
+    public Variable sqrt() { return Pointwise.sqrt(this); }
+    public Variable rsqrt() { return Pointwise.rsqrt(this); }
+    public Variable sigmoid() { return Pointwise.sigmoid(this); }
+    public Variable tanh() { return Pointwise.tanh(this); }
+    public Variable relu() { return Pointwise.relu(this); }
+    public Variable square() { return Pointwise.square(this); }
+    public Variable reciprocal() { return Pointwise.reciprocal(this); }
+    public Variable sin() { return Pointwise.sin(this); }
+    public Variable cos() { return Pointwise.cos(this); }
+    /** Clamps to [min, max]; NaN for a missing bound. */
+    public Variable clamp(double min, double max) { return Pointwise.clamp(this, min, max); }
+    public Variable clampMin(double min) { return Pointwise.clamp(this, min, Double.NaN); }
+    public Variable clampMax(double max) { return Pointwise.clamp(this, Double.NaN, max); }
+
+    // reductions
     public Variable sum() { return Reduce.sum(this, allDims(), false); }
     public Variable sum(int dim, boolean keepdim) { return Reduce.sum(this, new int[] {dim}, keepdim); }
     public Variable sum(int[] dims, boolean keepdim) { return Reduce.sum(this, dims, keepdim); }
     public Variable mean() { return Reduce.mean(this, allDims(), false); }
     public Variable mean(int dim, boolean keepdim) { return Reduce.mean(this, new int[] {dim}, keepdim); }
     public Variable mean(int[] dims, boolean keepdim) { return Reduce.mean(this, dims, keepdim); }
+    /** Maximum of all elements. */
+    public Variable max() { return Reduce.max(this); }
+    public Variable min() { return Reduce.min(this); }
+    /** Maximum along dim with the index of its first occurrence. */
+    public VariableIndices max(int dim, boolean keepdim) { return Reduce.max(this, dim, keepdim); }
+    public VariableIndices min(int dim, boolean keepdim) { return Reduce.min(this, dim, keepdim); }
+    public Variable amax(int[] dims, boolean keepdim) { return Reduce.amax(this, dims, keepdim); }
+    public Variable amin(int[] dims, boolean keepdim) { return Reduce.amin(this, dims, keepdim); }
+    /** Variance with Bessel's correction {@code correction} (1 = unbiased). */
+    public Variable var(int[] dims, int correction, boolean keepdim) { return Reduce.var(this, dims, correction, keepdim); }
+    public Variable var() { return Reduce.var(this, allDims(), 1, false); }
+    public Variable prod() { return Reduce.prod(this); }
+    public Variable prod(int dim, boolean keepdim) { return Reduce.prod(this, dim, keepdim); }
+    public Variable cumsum(int dim) { return Reduce.cumsum(this, dim); }
+    public Variable logsumexp(int[] dims, boolean keepdim) { return Reduce.logsumexp(this, dims, keepdim); }
+    public Variable softmax(int dim) { return Functional.softmax(this, dim); }
+    public Variable logSoftmax(int dim) { return Functional.logSoftmax(this, dim); }
+
+    // linear algebra
     public Variable matmul(Variable o) { return Linalg.matmul(this, o); }
+    public Variable bmm(Variable o) { return Linalg.bmm(this, o); }
+
+    // views and shapes
     public Variable reshape(int... shape) { return Shaping.reshape(this, shape); }
+    public Variable view(int... shape) { return Shaping.view(this, shape); }
     public Variable permute(int... dims) { return Shaping.permute(this, dims); }
     public Variable transpose(int d0, int d1) { return Shaping.transpose(this, d0, d1); }
+    /** Transpose of a matrix; vectors and scalars unchanged. */
+    public Variable t() { return data.dim() < 2 ? this : transpose(0, 1); }
+    public Variable slice(int dim, int start, int end, int step) { return Shaping.slice(this, dim, start, end, step); }
+    public Variable slice(int dim, int start, int end) { return Shaping.slice(this, dim, start, end, 1); }
+    public Variable narrow(int dim, int start, int length) { return Shaping.narrow(this, dim, start, length); }
+    public Variable select(int dim, int index) { return Shaping.select(this, dim, index); }
+    public Variable expand(int... shape) { return Shaping.expand(this, shape); }
+    public Variable expandAs(Variable o) { return Shaping.expand(this, o.shape()); }
+    public Variable squeeze() { return Shaping.squeeze(this); }
+    public Variable squeeze(int dim) { return Shaping.squeeze(this, dim); }
+    public Variable unsqueeze(int dim) { return Shaping.unsqueeze(this, dim); }
+    public Variable flatten(int startDim, int endDim) { return Shaping.flatten(this, startDim, endDim); }
+    public Variable flatten() { return Shaping.reshape(this, -1); }
+    public Variable contiguous() { return Shaping.contiguous(this); }
+    public List<Variable> split(int size, int dim) { return Joining.split(this, size, dim); }
+    public List<Variable> split(int[] sizes, int dim) { return Joining.split(this, sizes, dim); }
+    public List<Variable> chunk(int chunks, int dim) { return Joining.chunk(this, chunks, dim); }
+    public static Variable cat(List<Variable> vs, int dim) { return Joining.cat(vs, dim); }
+    public static Variable stack(List<Variable> vs, int dim) { return Joining.stack(vs, dim); }
+
+    // indexing
+    public Variable indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+    public Variable gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
+    public Variable scatterAdd(int dim, Tensor index, Variable src) { return Indexing.scatterAdd(this, dim, index, src); }
+    public Variable maskedSelect(Tensor mask) { return Indexing.maskedSelect(this, mask); }
+    public VariableIndices topk(int k, int dim, boolean largest) { return Indexing.topk(this, k, dim, largest); }
+    public VariableIndices sort(int dim, boolean descending) { return Indexing.sort(this, dim, descending); }
+
+    // not differentiable: plain tensors
+    public Tensor eq(Variable o) { return data.eq(o.data); }
+    public Tensor ne(Variable o) { return data.ne(o.data); }
+    public Tensor lt(Variable o) { return data.lt(o.data); }
+    public Tensor le(Variable o) { return data.le(o.data); }
+    public Tensor gt(Variable o) { return data.gt(o.data); }
+    public Tensor ge(Variable o) { return data.ge(o.data); }
+    public Tensor eq(double v) { return data.eq(v); }
+    public Tensor ne(double v) { return data.ne(v); }
+    public Tensor lt(double v) { return data.lt(v); }
+    public Tensor le(double v) { return data.le(v); }
+    public Tensor gt(double v) { return data.gt(v); }
+    public Tensor ge(double v) { return data.ge(v); }
+    public Tensor argmax(int dim, boolean keepdim) { return data.argmax(dim, keepdim); }
+    public Tensor argmin(int dim, boolean keepdim) { return data.argmin(dim, keepdim); }
+    public Tensor argmax() { return data.argmax(); }
+    public Tensor argsort(int dim, boolean descending) { return data.argsort(dim, descending); }
+    public Tensor nonzero() { return data.nonzero(); }
+    public Tensor sign() { return data.sign(); }
 
     int[] allDims() {
         int[] d = new int[data.dim()];

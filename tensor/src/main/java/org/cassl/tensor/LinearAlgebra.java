@@ -51,7 +51,8 @@ public final class LinearAlgebra {
             // fold all of a's leading dims into M: one big GEMM
             Tensor bm = rb == 1 ? b.unsqueeze(1) : b;
             int[] lead = java.util.Arrays.copyOf(a.shape(), Math.max(ra - 1, 0));
-            Tensor a2 = (ra == 1 ? a.unsqueeze(0) : a).reshape(1, -1, k);
+            // explicit row count: -1 cannot be inferred when k == 0
+            Tensor a2 = (ra == 1 ? a.unsqueeze(0) : a).reshape(1, ra == 1 ? 1 : Shapes.numel(lead), k);
             Tensor r = product(a2, bm.unsqueeze(0));
             int n = bm.size(1);
             int[] outShape = ra == 1 ? new int[] {n} : append(lead, n);

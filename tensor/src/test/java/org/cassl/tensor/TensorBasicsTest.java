@@ -84,4 +84,11 @@ class TensorBasicsTest {
         a.slice(1, 0, 4, 2).addInPlace(Tensor.ones(3, 2));
         assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, a.toFloatArray());
     }
+
+    @Test
+    void matmulWithEmptyContractionGivesZeros() {
+        Tensor r = Tensor.zeros(3, 0).matmul(Tensor.zeros(0, 4));
+        assertArrayEquals(new int[] {3, 4}, r.shape());
+        assertArrayEquals(new float[12], r.toFloatArray());
+    }
 }

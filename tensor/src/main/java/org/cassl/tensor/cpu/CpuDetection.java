@@ -2,7 +2,10 @@ package org.cassl.tensor.cpu;
 
 import org.cassl.tensor.Tensor;
 
-/** Reference implementations of the fused detection primitives: RoIAlign, NMS, FCOS assignment. */
+/**
+ * Reference implementations of the fused detection primitives: RoIAlign ({@link RoiAlignKernel}),
+ * NMS ({@link NmsKernel}) and FCOS assignment ({@link FcosAssignKernel}).
+ */
 final class CpuDetection {
     private final Parallel par;
 
@@ -11,20 +14,20 @@ final class CpuDetection {
     }
 
     void roiAlign(Tensor input, Tensor rois, double spatialScale, int samplingRatio, boolean aligned, Tensor out) {
-        throw new UnsupportedOperationException("not implemented yet");
+        RoiAlignKernel.forward(par, input, rois, spatialScale, samplingRatio, aligned, out);
     }
 
     void roiAlignBackward(Tensor gradOut, Tensor rois, double spatialScale, int samplingRatio, boolean aligned,
                           Tensor gradIn) {
-        throw new UnsupportedOperationException("not implemented yet");
+        RoiAlignKernel.backward(par, gradOut, rois, spatialScale, samplingRatio, aligned, gradIn);
     }
 
     Tensor nms(Tensor boxes, Tensor scores, double iouThreshold) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return NmsKernel.run(boxes, scores, iouThreshold);
     }
 
     void fcosAssign(Tensor centers, Tensor anchorSizes, Tensor lower, Tensor upper, Tensor gtBoxes, double radius,
                     Tensor matched) {
-        throw new UnsupportedOperationException("not implemented yet");
+        FcosAssignKernel.run(par, centers, anchorSizes, lower, upper, gtBoxes, radius, matched);
     }
 }

@@ -10,6 +10,8 @@ final class CommandRegistry {
 
     static List<Object> builtIn() {
         List<Object> l = new ArrayList<>();
+        l.add(new GenerateShapesCommand());
+        l.add(new EvalCommand());
         return l;
     }
 }

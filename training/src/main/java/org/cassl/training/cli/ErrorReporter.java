@@ -50,7 +50,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     private static boolean isBadInputByName(Throwable c) {
         String n = c.getClass().getSimpleName();
         return n.endsWith("FormatException") || n.equals("ConfigException") || n.equals("StateDictException")
-                || n.equals("ImageReadException");
+                || n.equals("ImageReadException") || n.equals("ShapesException")
+                || n.equals("TrainingFailedException");
     }
 
     static String message(Throwable ex) {

@@ -1,0 +1,44 @@
+package org.cassl.detection.fcos;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cassl.autograd.Variable;
+import org.cassl.nn.Init;
+import org.cassl.nn.Module;
+import org.cassl.nn.layers.Conv2d;
+import org.cassl.nn.layers.Sequential;
+import org.cassl.tensor.Generator;
+
+/**
+ * torchvision's {@code FCOSRegressionHead}: a tower {@code conv} like the classification head's,
+ * then {@code bbox_reg} (conv3x3 to {@code 4A}, followed by ReLU, no per-level scale) and
+ * {@code bbox_ctrness} (conv3x3 to {@code A}) on the same tower output. All convs normal(std 0.01),
+ * zero bias.
+ */
+public final class FcosRegressionHead extends Module {
+    private final Sequential conv;
+    private final Conv2d bboxReg;
+    private final Conv2d bboxCtrness;
+
+    public FcosRegressionHead(int inChannels, int numAnchors, int numConvs, Generator gen) {
+        this.conv = registerModule("conv", FcosHead.tower(inChannels, numConvs, gen));
+        this.bboxReg = registerModule("bbox_reg", FcosHead.conv3x3(inChannels, numAnchors * 4, gen));
+        this.bboxCtrness = registerModule("bbox_ctrness", FcosHead.conv3x3(inChannels, numAnchors, gen));
+        for (Conv2d c : new Conv2d[] {bboxReg, bboxCtrness}) {
+            Init.normal(c.weight().data(), 0, 0.01, gen);
+            Init.zeros(c.bias().data());
+        }
+    }
+
+    /** Box codes {@code [N, P, 4]} (non-negative) and centerness logits {@code [N, P, 1]}. */
+    public Variable[] forward(List<Variable> features) {
+        List<Variable> reg = new ArrayList<>();
+        List<Variable> ctr = new ArrayList<>();
+        for (Variable f : features) {
+            Variable t = conv.forward(f);
+            reg.add(FcosHead.flattenLevel(bboxReg.forward(t).relu(), 4));
+            ctr.add(FcosHead.flattenLevel(bboxCtrness.forward(t), 1));
+        }
+        return new Variable[] {Variable.cat(reg, 1), Variable.cat(ctr, 1)};
+    }
+}

@@ -1,0 +1,54 @@
+package org.cassl.nn.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cassl.autograd.Variable;
+import org.cassl.nn.Layer;
+
+/**
+ * {@code torch.nn.Sequential}: layers applied in order, registered as children {@code "0"},
+ * {@code "1"}, ... (so their keys read {@code downsample.0.weight}).
+ */
+public class Sequential extends Layer {
+    private final List<Layer> layers = new ArrayList<>();
+
+    public Sequential(Layer... layers) {
+        for (Layer l : layers) {
+            add(l);
+        }
+    }
+
+    public Sequential(List<? extends Layer> layers) {
+        for (Layer l : layers) {
+            add(l);
+        }
+    }
+
+    /** Appends a layer under the next index; returns this. */
+    public final Sequential add(Layer layer) {
+        registerModule(Integer.toString(layers.size()), layer);
+        layers.add(layer);
+        return this;
+    }
+
+    public Layer get(int index) {
+        return layers.get(index);
+    }
+
+    public int size() {
+        return layers.size();
+    }
+
+    public List<Layer> layers() {
+        return List.copyOf(layers);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable y = x;
+        for (Layer l : layers) {
+            y = l.forward(y);
+        }
+        return y;
+    }
+}

@@ -1,0 +1,42 @@
+package org.cassl.nn.models;
+
+import org.cassl.autograd.Variable;
+import org.cassl.nn.Layer;
+import org.cassl.nn.layers.Conv2d;
+import org.cassl.nn.layers.Sequential;
+import org.cassl.tensor.Conv2dParams;
+import org.cassl.tensor.Generator;
+
+/**
+ * torchvision's ResNet {@code BasicBlock} (expansion 1): {@code conv1} 3x3 (stride), {@code bn1},
+ * ReLU, {@code conv2} 3x3, {@code bn2}, plus the identity or {@code downsample(x)}, then ReLU.
+ */
+public class BasicBlock extends Layer {
+    /** Output channels per {@code planes}. */
+    public static final int EXPANSION = 1;
+
+    private final Conv2d conv1;
+    private final Layer bn1;
+    private final Conv2d conv2;
+    private final Layer bn2;
+    private final Sequential downsample;
+
+    /**
+     * @param downsample {@code Sequential(conv1x1, norm)} when the shape changes, else null
+     */
+    public BasicBlock(int inplanes, int planes, int stride, Sequential downsample, NormKind norm, Generator gen) {
+        conv1 = registerModule("conv1", new Conv2d(inplanes, planes, 3, 3, Conv2dParams.of(stride, 1, 1, 1), false, gen));
+        bn1 = registerModule("bn1", norm.create(planes));
+        conv2 = registerModule("conv2", new Conv2d(planes, planes, 3, 3, Conv2dParams.of(1, 1, 1, 1), false, gen));
+        bn2 = registerModule("bn2", norm.create(planes));
+        this.downsample = downsample == null ? null : registerModule("downsample", downsample);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable out = bn1.forward(conv1.forward(x)).relu();
+        out = bn2.forward(conv2.forward(out));
+        Variable identity = downsample == null ? x : downsample.forward(x);
+        return out.add(identity).relu();
+    }
+}

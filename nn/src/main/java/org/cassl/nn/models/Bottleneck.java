@@ -1,0 +1,46 @@
+package org.cassl.nn.models;
+
+import org.cassl.autograd.Variable;
+import org.cassl.nn.Layer;
+import org.cassl.nn.layers.Conv2d;
+import org.cassl.nn.layers.Sequential;
+import org.cassl.tensor.Conv2dParams;
+import org.cassl.tensor.Generator;
+
+/**
+ * torchvision's ResNet {@code Bottleneck} (v1.5, expansion 4): {@code conv1} 1x1, {@code conv2}
+ * 3x3 carrying the stride, {@code conv3} 1x1 to {@code 4*planes}, each followed by its norm
+ * ({@code bn1..bn3}); ReLU after bn1, bn2 and after adding the identity or {@code downsample(x)}.
+ */
+public class Bottleneck extends Layer {
+    /** Output channels per {@code planes}. */
+    public static final int EXPANSION = 4;
+
+    private final Conv2d conv1;
+    private final Layer bn1;
+    private final Conv2d conv2;
+    private final Layer bn2;
+    private final Conv2d conv3;
+    private final Layer bn3;
+    private final Sequential downsample;
+
+    public Bottleneck(int inplanes, int planes, int stride, Sequential downsample, NormKind norm, Generator gen) {
+        int width = planes;
+        conv1 = registerModule("conv1", new Conv2d(inplanes, width, 1, 1, Conv2dParams.defaults(), false, gen));
+        bn1 = registerModule("bn1", norm.create(width));
+        conv2 = registerModule("conv2", new Conv2d(width, width, 3, 3, Conv2dParams.of(stride, 1, 1, 1), false, gen));
+        bn2 = registerModule("bn2", norm.create(width));
+        conv3 = registerModule("conv3", new Conv2d(width, planes * EXPANSION, 1, 1, Conv2dParams.defaults(), false, gen));
+        bn3 = registerModule("bn3", norm.create(planes * EXPANSION));
+        this.downsample = downsample == null ? null : registerModule("downsample", downsample);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable out = bn1.forward(conv1.forward(x)).relu();
+        out = bn2.forward(conv2.forward(out)).relu();
+        out = bn3.forward(conv3.forward(out));
+        Variable identity = downsample == null ? x : downsample.forward(x);
+        return out.add(identity).relu();
+    }
+}

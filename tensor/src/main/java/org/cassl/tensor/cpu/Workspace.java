@@ -1,0 +1,42 @@
+package org.cassl.tensor.cpu;
+
+import java.lang.ref.SoftReference;
+
+/**
+ * Per-thread scratch arrays for column matrices, kept between calls (allocating and zeroing tens
+ * of megabytes per convolution would cost as much as the convolution's memory traffic). Held
+ * through soft references so the garbage collector can take them back under memory pressure.
+ * Contents are garbage: callers overwrite what they read.
+ */
+final class Workspace {
+    private static final ThreadLocal<SoftReference<float[]>> F32 = new ThreadLocal<>();
+    private static final ThreadLocal<SoftReference<double[]>> F64 = new ThreadLocal<>();
+
+    private Workspace() {
+    }
+
+    /** A {@code float[]} (when {@code f32}) or {@code double[]} of at least {@code length} elements. */
+    static Object get(boolean f32, int length) {
+        return f32 ? floats(length) : doubles(length);
+    }
+
+    static float[] floats(int length) {
+        SoftReference<float[]> ref = F32.get();
+        float[] a = ref == null ? null : ref.get();
+        if (a == null || a.length < length) {
+            a = new float[length];
+            F32.set(new SoftReference<>(a));
+        }
+        return a;
+    }
+
+    static double[] doubles(int length) {
+        SoftReference<double[]> ref = F64.get();
+        double[] a = ref == null ? null : ref.get();
+        if (a == null || a.length < length) {
+            a = new double[length];
+            F64.set(new SoftReference<>(a));
+        }
+        return a;
+    }
+}

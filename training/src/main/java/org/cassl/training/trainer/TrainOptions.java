@@ -1,0 +1,84 @@
+package org.cassl.training.trainer;
+
+/**
+ * How a run trains. Defaults follow torchvision's detection reference recipe scaled to the run
+ * (SGD momentum 0.9, weight decay 1e-4 without decay on norms and biases, linear warmup from
+ * 1/1000, steps at 2/3 and 8/9 of the run with gamma 0.1).
+ *
+ * @param iterations       total optimiser steps
+ * @param batchSize        images per step
+ * @param lr               base learning rate
+ * @param momentum         SGD momentum (ignored by AdamW)
+ * @param weightDecay      weight decay (not applied to norm weights and biases)
+ * @param optimizer        "sgd" or "adamw"
+ * @param warmupIters      linear warmup length
+ * @param warmupFactor     starting factor of the warmup
+ * @param schedule         "multistep" (at 2/3 and 8/9 of the run), "cosine" or "constant"
+ * @param clipNorm         gradient clipping by global norm (0 = off)
+ * @param seed             seed of the data order, augmentation and in-model sampling
+ * @param workers          data-loading threads
+ * @param prefetch         batches decoded ahead
+ * @param logEvery         iterations between metric lines
+ * @param checkpointEvery  iterations between checkpoints (the last iteration always checkpoints)
+ * @param keepCheckpoints  how many checkpoints to keep
+ * @param evalEvery        iterations between evaluations (0 = only at the end, when an evaluator is set)
+ */
+public record TrainOptions(long iterations, int batchSize, double lr, double momentum, double weightDecay,
+                           String optimizer, int warmupIters, double warmupFactor, String schedule, double clipNorm,
+                           long seed, int workers, int prefetch, int logEvery, int checkpointEvery, int keepCheckpoints,
+                           int evalEvery) {
+
+    public TrainOptions {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        }
+        if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
+            throw new IllegalArgumentException("optimizer must be sgd or adamw, got " + optimizer);
+        }
+        if (!schedule.equals("multistep") && !schedule.equals("cosine") && !schedule.equals("constant")) {
+            throw new IllegalArgumentException("schedule must be multistep, cosine or constant, got " + schedule);
+        }
+    }
+
+    public static TrainOptions defaults(long iterations, int batchSize, double lr) {
+        return new TrainOptions(iterations, batchSize, lr, 0.9, 1e-4, "sgd", (int) Math.min(500, iterations / 5), 0.001,
+                "multistep", 10.0, 0, 2, 4, 20, (int) Math.max(1, Math.min(iterations, 500)), 2, 0);
+    }
+
+    public TrainOptions withSeed(long s) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
+                schedule, clipNorm, s, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery);
+    }
+
+    public TrainOptions withIterations(long n) {
+        return new TrainOptions(n, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery);
+    }
+
+    public TrainOptions withEvalEvery(int n) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, n);
+    }
+
+    public TrainOptions withCheckpointEvery(int n) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, logEvery, n, keepCheckpoints,
+                evalEvery);
+    }
+
+    public TrainOptions withWarmup(int iters) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, iters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery);
+    }
+
+    public TrainOptions withLogEvery(int n) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, n, checkpointEvery, keepCheckpoints, evalEvery);
+    }
+}
