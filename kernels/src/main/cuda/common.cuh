@@ -256,6 +256,13 @@ __device__ __forceinline__ void atomic_add(unsigned char* p, unsigned char v) {
     } while (assumed != old);
 }
 
+// Products and sums rounded one at a time (no FMA contraction), for results that must equal the
+// CPU backend's (Java never fuses a*b+c) bit for bit.
+__device__ __forceinline__ float mul_rn(float a, float b) { return __fmul_rn(a, b); }
+__device__ __forceinline__ double mul_rn(double a, double b) { return __dmul_rn(a, b); }
+__device__ __forceinline__ float add_rn(float a, float b) { return __fadd_rn(a, b); }
+__device__ __forceinline__ double add_rn(double a, double b) { return __dadd_rn(a, b); }
+
 // Warp-level sum (all lanes get the result).
 template <typename T> __device__ __forceinline__ T warp_sum(T v) {
 #pragma unroll

@@ -10,6 +10,7 @@
 //   BatchNorm (fixed statistics) dx = dy*invstd*gamma; dgamma = sum_dy_xmu*invstd, dbeta = sum_dy
 #include "common.cuh"
 
+
 // One block per (n, g): mean and rstd of the D*HW contiguous elements (two passes: the mean, then
 // the squared deviations), then the normalised, affine output.
 template <typename T>
@@ -36,12 +37,14 @@ __device__ void gn_fwd_impl(const T* x, const T* weight, const T* bias, int N, i
             mean[ng] = (T)mu;
             rstd[ng] = (T)rs;
         }
+        // y = scale * x + shift per channel, in T and without FMA contraction: the form of
+        // PyTorch's CPU kernel and our CPU backend, so that results agree bit for bit
+        T muT = (T)mu;
         for (long long i = threadIdx.x; i < count; i += blockDim.x) {
             int c = g * D + (int)(i / HW);
-            double v = ((double)x[base + i] - mu) * rs;
-            if (weight != nullptr) v *= (double)weight[c];
-            if (bias != nullptr) v += (double)bias[c];
-            out[base + i] = (T)v;
+            T scale = mul_rn((T)rs, weight != nullptr ? weight[c] : (T)1);
+            T shift = add_rn(mul_rn(-scale, muT), bias != nullptr ? bias[c] : (T)0);
+            out[base + i] = add_rn(mul_rn(scale, x[base + i]), shift);
         }
     }
 }
@@ -165,10 +168,10 @@ __device__ void bn_fwd_impl(const T* x, const T* mean, const T* invStd, const T*
                             int HW, T* out) {
     GRID_LOOP(i, N * C * HW) {
         int c = (int)((i / (unsigned int)HW) % (unsigned int)C);
-        double v = ((double)x[i] - (double)mean[c]) * (double)invStd[c];
-        if (weight != nullptr) v *= (double)weight[c];
-        if (bias != nullptr) v += (double)bias[c];
-        out[i] = (T)v;
+        // PyTorch's CPU form: alpha = invstd * w, beta = b - mean * alpha, y = x * alpha + beta
+        T alpha = mul_rn(invStd[c], weight != nullptr ? weight[c] : (T)1);
+        T beta = add_rn(bias != nullptr ? bias[c] : (T)0, -mul_rn(mean[c], alpha));
+        out[i] = add_rn(mul_rn(x[i], alpha), beta);
     }
 }
 

@@ -152,6 +152,11 @@ inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; 
 inline long long __double_as_longlong(double d) { long long l; std::memcpy(&l, &d, 8); return l; }
 inline double __longlong_as_double(long long l) { double d; std::memcpy(&d, &l, 8); return d; }
 inline int __ffsll(long long v) { return __builtin_ffsll(v); }
+// x86-64 without -mfma never contracts, so plain operations round one at a time
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline double __dadd_rn(double a, double b) { return a + b; }
 
 // Warp-collective TF32 mma.m16n8k8 (row.col) using the PTX fragment layout, g = lane/4, t = lane%4:
 // A a0 (g,t) a1 (g+8,t) a2 (g,t+4) a3 (g+8,t+4); B b0 (k=t,n=g) b1 (k=t+4,n=g);

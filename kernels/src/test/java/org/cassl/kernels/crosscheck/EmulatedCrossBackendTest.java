@@ -21,7 +21,7 @@ class EmulatedCrossBackendTest {
     void emulatedCudaMatchesCpu() {
         String why = EmulatedRuntime.unavailableReason();
         assumeTrue(why == null, () -> "kernel emulation unavailable: " + why);
-        CudaBackend gpu = new CudaBackend(new EmulatedRuntime(80, 2), null);
+        CudaBackend gpu = new CudaBackend(new EmulatedRuntime(75, 2), null);
         StringBuilder failures = new StringBuilder();
         int passed = 0;
         try (DeviceScope scope = DeviceScope.open()) {
