@@ -64,7 +64,7 @@ public final class CudaIndexing {
         kit.checkErrors("index_add");
     }
 
-    /** Strides of {@code t} restricted to the index's shape (same rank), indexed dim zeroed. */
+    /** {@code out[..., j, ...] = x[..., index[..., j, ...], ...]} along dim; iteration over the index's shape. */
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         int n = index.numel();
         if (n == 0) {

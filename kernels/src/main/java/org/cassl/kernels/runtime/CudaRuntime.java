@@ -63,7 +63,22 @@ public final class CudaRuntime implements DeviceRuntime {
         CudaCheck.check(JCudaDriver.cuMemHostAlloc(staging, STAGING_BYTES, 0), "cuMemHostAlloc(staging)");
         this.stagingBuffer = staging.getByteBuffer(0, STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         this.errorBlock = allocator.allocate(32);
+        checkRawAddressing();
         CudaCheck.check(JCudaDriver.cuMemsetD8(ptr(errorBlock.address()), (byte) 0, 32), "cuMemsetD8(error word)");
+    }
+
+    /**
+     * All device addresses are passed to JCuda as a null pointer plus a byte offset; check once
+     * that a write through such a pointer lands where the allocation's own pointer object reads.
+     */
+    private void checkRawAddressing() {
+        CudaCheck.check(JCudaDriver.cuMemsetD8(ptr(errorBlock.address() + 8), (byte) 0x5a, 8), "cuMemsetD8(check)");
+        byte[] back = new byte[16];
+        CudaCheck.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(back), (CUdeviceptr) errorBlock.handle(), 16),
+                "cuMemcpyDtoH(check)");
+        if (back[8] != 0x5a || back[15] != 0x5a) {
+            throw new CudaException("JCuda does not address device memory by pointer offsets as expected", -1);
+        }
     }
 
     private DeviceProperties readProperties(int ordinal) {
