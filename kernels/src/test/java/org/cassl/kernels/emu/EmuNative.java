@@ -1,7 +1,7 @@
 package org.cassl.kernels.emu;
 
 /**
- * JNI entry points of {@code libcassl_emu.so} (src/test/cuda-emu/emu_jni.cpp): native memory and
+ * JNI entry points of {@code libcassl_emu.so} (src/test/cuda-emu/jni_kernels.cpp): native memory and
  * emulated kernel launches. Loaded by {@link EmulatedRuntime}.
  */
 final class EmuNative {

@@ -106,7 +106,7 @@ public final class EmulatedRuntime implements DeviceRuntime {
         Path javaHome = Path.of(System.getProperty("java.home"));
         List<String> cmd = List.of("g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-DCASSL_EMU", "-include",
                 EMU.resolve("cuda_emu.h").toString(), "-I" + CUDA, "-I" + EMU, "-I" + javaHome.resolve("include"),
-                "-I" + javaHome.resolve("include/linux"), "-I/usr/include/x86_64-linux-gnu", EMU.resolve("emu_jni.cpp").toString(),
+                "-I" + javaHome.resolve("include/linux"), "-I/usr/include/x86_64-linux-gnu", EMU.resolve("jni_kernels.cpp").toString(),
                 "-o", LIB.toString(), "-lffi", "-ldl");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
