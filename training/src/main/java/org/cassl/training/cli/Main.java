@@ -26,6 +26,9 @@ public final class Main implements Runnable {
         }
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Descriptions are written as lines of up to 120 columns; picocli's default of 80 would
+        // re-wrap each of them into a long and a short line.
+        cl.setUsageHelpWidth(120);
         return cl;
     }
 
