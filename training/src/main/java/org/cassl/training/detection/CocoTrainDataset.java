@@ -21,8 +21,12 @@ import org.cassl.training.data.RgbImage;
 /**
  * A COCO annotation file plus its image folder as training samples: decoded images, boxes in xyxy
  * pixels, labels by {@link LabelMode}, optional instance masks, augmented per sample. Crowd
- * annotations and degenerate boxes are left out (as torchvision's reference scripts do); images
- * without annotations stay in as pure background.
+ * annotations and degenerate boxes are left out and boxes are clipped to the image (as
+ * torchvision's reference {@code ConvertCocoPolysToMask} does), so a box lying wholly outside its
+ * image is dropped and its mask, rasterised with pycocotools' clipping, never reaches the model;
+ * images without annotations stay in as pure background. Segmentations pycocotools cannot
+ * rasterise (polygons under 3 points, RLE of another size than the image) fail with a
+ * {@link org.cassl.detection.coco.CocoFormatException} naming the annotation id.
  */
 public final class CocoTrainDataset implements Dataset<DetectionSample> {
     private final CocoDataset coco;
@@ -55,7 +59,7 @@ public final class CocoTrainDataset implements Dataset<DetectionSample> {
             }
             List<CocoAnnotation> keep = new ArrayList<>();
             for (CocoAnnotation a : coco.annotationsForImage(im.id())) {
-                if (a.isCrowd() || a.bbox() == null || !(a.bbox().width() > 0) || !(a.bbox().height() > 0)) {
+                if (a.isCrowd() || a.bbox() == null || clipped(a.bbox().toXyxy(), im.width(), im.height()) == null) {
                     continue;
                 }
                 long label = label(a);
@@ -71,6 +75,23 @@ public final class CocoTrainDataset implements Dataset<DetectionSample> {
             throw new UserInputException(coco.source() + " references " + missing.size() + " image(s) missing from "
                     + root.path() + ", e.g. " + missing.subList(0, Math.min(3, missing.size())));
         }
+    }
+
+    /**
+     * The box clipped to a {@code width x height} image (no clipping where a size is unknown, i.e.
+     * not positive), or null when nothing of positive width and height is left.
+     */
+    static double[] clipped(double[] xyxy, int width, int height) {
+        double[] b = xyxy.clone();
+        if (width > 0) {
+            b[0] = Math.min(Math.max(b[0], 0), width);
+            b[2] = Math.min(Math.max(b[2], 0), width);
+        }
+        if (height > 0) {
+            b[1] = Math.min(Math.max(b[1], 0), height);
+            b[3] = Math.min(Math.max(b[3], 0), height);
+        }
+        return b[2] > b[0] && b[3] > b[1] ? b : null;
     }
 
     long label(CocoAnnotation a) {
@@ -104,13 +125,19 @@ public final class CocoTrainDataset implements Dataset<DetectionSample> {
         int h = im.height();
         int w = im.width();
         List<CocoAnnotation> anns = annotations.get(index);
-        int g = anns.size();
+        List<CocoAnnotation> inside = new ArrayList<>(anns.size());
+        for (CocoAnnotation a : anns) {
+            if (clipped(a.bbox().toXyxy(), w, h) != null) {
+                inside.add(a);
+            }
+        }
+        int g = inside.size();
         float[] boxes = new float[g * 4];
         long[] labels = new long[g];
         byte[] masks = withMasks ? new byte[g * h * w] : null;
         for (int i = 0; i < g; i++) {
-            CocoAnnotation a = anns.get(i);
-            double[] xyxy = a.bbox().toXyxy();
+            CocoAnnotation a = inside.get(i);
+            double[] xyxy = clipped(a.bbox().toXyxy(), w, h);
             for (int k = 0; k < 4; k++) {
                 boxes[4 * i + k] = (float) xyxy[k];
             }
