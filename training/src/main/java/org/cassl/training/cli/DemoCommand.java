@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.cassl.detection.FcosConfig;
 import org.cassl.training.demo.DemoPlan;
 import org.cassl.training.demo.DemoRunner;
 import org.cassl.training.pipeline.ResultsTable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,13 +29,32 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "First training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--mask-head", defaultValue = "none", paramLabel = "none|condinst|roi",
+            converter = MaskHeadConverter.class,
+            description = "Segmentation head trained with the detector; with one, the table shows mask AP beside box AP"
+                    + " (default: ${DEFAULT-VALUE}).")
+    FcosConfig.MaskHead maskHead;
+
     @Mixin
     ComputeOptions compute;
+
+    /** Accepts the config file's names ({@code none}, {@code condinst}, {@code roi}). */
+    static final class MaskHeadConverter implements CommandLine.ITypeConverter<FcosConfig.MaskHead> {
+        @Override
+        public FcosConfig.MaskHead convert(String value) {
+            for (FcosConfig.MaskHead m : FcosConfig.MaskHead.values()) {
+                if (m.jsonName().equals(value)) {
+                    return m;
+                }
+            }
+            throw new CommandLine.TypeConversionException("expected none, condinst or roi, got '" + value + "'");
+        }
+    }
 
     @Override
     public Integer call() {
         compute.apply();
-        DemoPlan plan = (quick ? DemoPlan.quick() : DemoPlan.full()).withFirstSeed(seed);
+        DemoPlan plan = (quick ? DemoPlan.quick() : DemoPlan.full()).withFirstSeed(seed).withMaskHead(maskHead);
         Map<String, Object> results = new DemoRunner(plan, out, CaSslCommand.cliListener()).run();
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Double>> means = new java.util.LinkedHashMap<>();

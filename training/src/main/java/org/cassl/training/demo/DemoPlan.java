@@ -30,20 +30,20 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int ima
                        int ablationSeeds, int evalPoints, FcosConfig model) {
 
     /** ResNet-18 FCOS with a narrow pyramid at the image size, trainable BatchNorm (no pretrained backbone). */
-    static FcosConfig demoModel(int imageSize) {
+    static FcosConfig demoModel(int imageSize, FcosConfig.MaskHead maskHead) {
         return FcosConfig.parse("{\"backbone\": \"resnet18\", \"fpn_channels\": 64, \"num_classes\": 7, \"min_size\": "
                 + imageSize + ", \"max_size\": " + imageSize + ", \"score_thresh\": 0.05, \"frozen_bn\": false, "
-                + "\"trainable_backbone_layers\": 5}");
+                + "\"trainable_backbone_layers\": 5, \"mask_head\": \"" + maskHead.jsonName() + "\"}");
     }
 
     public static DemoPlan quick() {
         return new DemoPlan("quick", 200, 1200, 200, 128, 2024, List.of(0L), 240, 560, 8, 0.03, 0.3,
-                List.of(WarmupMode.CLASS_AGNOSTIC), 0, 2, demoModel(128));
+                List.of(WarmupMode.CLASS_AGNOSTIC), 0, 2, demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
     public static DemoPlan full() {
         return new DemoPlan("full", 200, 1200, 200, 128, 2024, List.of(0L, 1L, 2L), 300, 600, 8, 0.03, 0.3,
-                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), 1, 3, demoModel(128));
+                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), 1, 3, demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
     /** The warmups run for the {@code index}-th seed: the ablation only on the first {@link #ablationSeeds}. */
@@ -52,6 +52,12 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int ima
             return warmups;
         }
         return warmups.stream().filter(w -> w == WarmupMode.CLASS_AGNOSTIC).toList();
+    }
+
+    /** This plan with another segmentation head on the demo model (box AP is reported either way). */
+    public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
+        return new DemoPlan(name, labeled, unlabeled, val, imageSize, dataSeed, seeds, stageIters, warmupIters, batch, lr, tau,
+                warmups, ablationSeeds, evalPoints, demoModel(imageSize, maskHead));
     }
 
     /** This plan with other training seeds (the demo's --seed picks the first). */
