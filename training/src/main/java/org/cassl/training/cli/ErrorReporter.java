@@ -33,6 +33,19 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         return code;
     }
 
+    /**
+     * A command line picocli cannot parse (unknown option, bad value): one line naming the problem
+     * and where the help is, exit status 2, instead of picocli's message followed by the whole usage.
+     */
+    static int handleUsageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        PrintWriter err = cmd.getErr();
+        err.println(name + ": error: " + ex.getMessage().replace('\n', ' ').strip() + " (see '" + name + " --help')");
+        err.flush();
+        return BAD_INPUT;
+    }
+
     static boolean isBadInput(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UserInputException || c instanceof SafeTensorsException || c instanceof IllegalArgumentException

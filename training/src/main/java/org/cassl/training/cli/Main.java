@@ -25,6 +25,7 @@ public final class Main implements Runnable {
             }
         }
         cl.setExecutionExceptionHandler(new ErrorReporter());
+        cl.setParameterExceptionHandler(ErrorReporter::handleUsageError);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // Descriptions are written as lines of up to 120 columns; picocli's default of 80 would
         // re-wrap each of them into a long and a short line.

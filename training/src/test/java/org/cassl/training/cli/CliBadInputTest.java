@@ -96,4 +96,9 @@ class CliBadInputTest {
                 "--images", images.toString(), "--out", dir.resolve("p.json").toString()), "not found");
         badInput(run("generate-shapes", "--out", dir.resolve("s").toString(), "--size", "16"), "--size 16");
     }
+
+    @Test
+    void unknownMaskHeadIsAUsageError() {
+        badInput(run("demo", "--mask-head", "unet"), "expected none, condinst or roi");
+    }
 }
