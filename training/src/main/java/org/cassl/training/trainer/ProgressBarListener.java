@@ -17,7 +17,6 @@ public final class ProgressBarListener implements TrainingListener {
     private ProgressBar bar;
     private long lastUpdateNanos;
     private double emaLoss = Double.NaN;
-    private long started;
     private long startIteration;
 
     public ProgressBarListener() {
@@ -31,7 +30,6 @@ public final class ProgressBarListener implements TrainingListener {
     @Override
     public void onStart(String stage, long startIteration, long total) {
         this.startIteration = startIteration;
-        this.started = System.nanoTime();
         bar = new ProgressBarBuilder().setTaskName(stage).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).setConsumer(new ConsoleProgressBarConsumer(stream, 120))
                 .startsFrom(startIteration, java.time.Duration.ZERO).showSpeed().setUnit(" it", 1).build();
@@ -47,11 +45,10 @@ public final class ProgressBarListener implements TrainingListener {
         long now = System.nanoTime();
         if (now - lastUpdateNanos > 250_000_000L || r.iteration() == r.total()) {
             lastUpdateNanos = now;
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "loss %.3f", emaLoss));
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, " loss %.3f", emaLoss));
             for (Map.Entry<String, Double> e : r.losses().entrySet()) {
                 sb.append(String.format(Locale.ROOT, " %s %.3f", shortName(e.getKey()), e.getValue()));
             }
-            double secs = (now - started) / 1e9;
             long done = r.iteration() - startIteration;
             if (done > 0) {
                 sb.append(String.format(Locale.ROOT, " lr %.2g", r.lr()));
@@ -65,6 +62,7 @@ public final class ProgressBarListener implements TrainingListener {
             case "classification": return "cls";
             case "bbox_regression": return "box";
             case "bbox_ctrness": return "ctr";
+            case "loss_mask": return "mask";
             default: return k;
         }
     }
@@ -72,7 +70,7 @@ public final class ProgressBarListener implements TrainingListener {
     @Override
     public void onEvaluation(long iteration, Map<String, Double> metrics) {
         if (bar != null && metrics.containsKey("AP")) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "eval @%d: AP %.3f AP50 %.3f", iteration, metrics.get("AP"),
+            bar.setExtraMessage(String.format(Locale.ROOT, " eval @%d: AP %.3f AP50 %.3f", iteration, metrics.get("AP"),
                     metrics.getOrDefault("AP50", Double.NaN)));
         }
     }
