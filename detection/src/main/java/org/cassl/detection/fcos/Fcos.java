@@ -10,6 +10,7 @@ import org.cassl.detection.Detections;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.Target;
 import org.cassl.detection.mask.CondInstHead;
+import org.cassl.detection.mask.RoiHeads;
 import org.cassl.detection.transform.GeneralizedRcnnTransform;
 import org.cassl.detection.transform.ImageList;
 import org.cassl.nn.Init;
@@ -53,6 +54,7 @@ public final class Fcos extends Module {
     private final FcosLoss loss = new FcosLoss();
     private final FcosPostProcessor postProcessor;
     private final CondInstHead condInst;
+    private final RoiHeads roiHeads;
 
     /** Everything the network computed for one batch, for training loops and parity checks. */
     public record Forward(ImageList images, List<Target> targets, List<Variable> features, HeadOutputs head,
@@ -76,6 +78,8 @@ public final class Fcos extends Module {
         } else {
             this.condInst = null;
         }
+        this.roiHeads = config.maskHead() == FcosConfig.MaskHead.ROI
+                ? registerModule("roi_heads", new RoiHeads(f, config.numClasses(), gen)) : null;
         this.transform = GeneralizedRcnnTransform.of(config);
         boolean original = config.assignment() == FcosConfig.Assignment.ORIGINAL;
         this.anchorGenerator = new AnchorGenerator(AnchorGenerator.FCOS_SIZES, original);
@@ -141,7 +145,12 @@ public final class Fcos extends Module {
 
     /** Whether a mask head was built (the config's {@code mask_head} is not {@code none}). */
     public boolean hasMaskHead() {
-        return condInst != null;
+        return condInst != null || roiHeads != null;
+    }
+
+    /** The Mask R-CNN style head, or null when the config has another mask head. */
+    public RoiHeads roiHeads() {
+        return roiHeads;
     }
 
     /**
@@ -216,6 +225,14 @@ public final class Fcos extends Module {
         if (condInst != null) {
             checkResizedMasks(fw.targets());
             losses.put(LOSS_MASK, condInst.loss(fw.features(), fw.head(), fw.anchors(), fw.targets(), matched));
+        } else if (roiHeads != null) {
+            checkResizedMasks(fw.targets());
+            // the detections that join the ground-truth boxes as RoIs: post-processing of the
+            // current outputs, off the tape
+            HeadOutputs h = fw.head();
+            List<Detections> dets = postProcessor.apply(h.clsLogits().data(), h.bboxRegression().data(),
+                    h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
+            losses.put(LOSS_MASK, roiHeads.loss(fw.features(), fw.targets(), dets, fw.images().imageSizes()));
         }
         return losses;
     }
@@ -268,6 +285,8 @@ public final class Fcos extends Module {
             List<Tensor> masks = condInst.masks(fw.features(), h, fw.anchors(), r.points(), fw.images().imageSizes(),
                     originalSizes);
             d = withMasks(d, masks);
+        } else if (roiHeads != null) {
+            d = withMasks(d, roiHeads.masks(fw.features(), d, fw.images().imageSizes(), originalSizes));
         }
         return transform.postprocess(d, fw.images().imageSizes(), originalSizes);
     }
