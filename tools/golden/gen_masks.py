@@ -173,7 +173,7 @@ def main():
                               [0, 0, 224, 224], [0, 0, 448, 448], [0, 0, 1000, 900], [3, 3, 3, 3]],
                              dtype=torch.float64)
     levels_out = pooler.map_levels([lvl_boxes])
-    cases.add("msroi", {"image_shapes": [list(s) for s in image_shapes]}, f0=feats["0"].detach(),
+    cases.add("msroi", {"image_shapes": [v for s in image_shapes for v in s]}, f0=feats["0"].detach(),
               f1=feats["1"].detach(), f2=feats["2"].detach(), boxes0=b0, boxes1=b1, out=pooled.detach(), grad_out=go,
               grad_f0=feats["0"].grad, grad_f1=feats["1"].grad, grad_f2=feats["2"].grad, lvl_boxes=lvl_boxes,
               levels=levels_out, scales=torch.tensor(pooler.scales, dtype=torch.float64))

@@ -201,4 +201,36 @@ class MaskHeadSmokeTest {
         Map<String, Tensor> none = new Fcos(config("none"), new Generator(5)).stateDict();
         assertTrue(none.keySet().stream().noneMatch(k -> k.startsWith("mask_branch") || k.startsWith("controller")));
     }
+
+    @Test
+    void roiLossIsFiniteAndSgdLowersIt() {
+        lossIsFiniteAndSgdLowersIt("roi");
+    }
+
+    @Test
+    void roiDetectReturnsMasksAndWeightsRoundTrip() {
+        detectReturnsMasksAndWeightsRoundTrip("roi");
+    }
+
+    @Test
+    void roiRejectsTargetsWithoutMasks() {
+        targetsWithoutMasksAreRejected("roi");
+    }
+
+    @Test
+    void roiEmptyTargets() {
+        emptyTargetsGiveZeroLossOnTape("roi");
+    }
+
+    @Test
+    void roiStateDictHasTorchvisionKeys() {
+        Map<String, Tensor> sd = new Fcos(config("roi"), new Generator(5)).stateDict();
+        for (String k : new String[] {"roi_heads.mask_head.0.0.weight", "roi_heads.mask_head.3.0.bias",
+            "roi_heads.mask_predictor.conv5_mask.weight", "roi_heads.mask_predictor.conv5_mask.bias",
+            "roi_heads.mask_predictor.mask_fcn_logits.weight", "roi_heads.mask_predictor.mask_fcn_logits.bias"}) {
+            assertTrue(sd.containsKey(k), "state dict lacks " + k);
+        }
+        assertArrayEquals(new int[] {256, 32, 3, 3}, sd.get("roi_heads.mask_head.0.0.weight").shape());
+        assertArrayEquals(new int[] {3, 256, 1, 1}, sd.get("roi_heads.mask_predictor.mask_fcn_logits.weight").shape());
+    }
 }
