@@ -9,6 +9,8 @@ import org.cassl.autograd.Variable;
 import org.cassl.detection.Detections;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.Target;
+import org.cassl.detection.mask.CondInstHead;
+import org.cassl.detection.mask.RoiHeads;
 import org.cassl.detection.transform.GeneralizedRcnnTransform;
 import org.cassl.detection.transform.ImageList;
 import org.cassl.nn.Init;
@@ -33,8 +35,14 @@ import org.cassl.tensor.TensorException;
  * training forward (torchvision's train-mode output: the loss map); {@link #detect} is the
  * inference forward (eval-mode output: detections in original image coordinates). Both run the
  * modules in their current mode, as PyTorch does: call {@link #eval()} before inference when the
- * backbone has trainable BatchNorm. The mask-head setting of the config is not built here; mask
- * heads attach on top of this detector.
+ * backbone has trainable BatchNorm.
+ *
+ * <p>The config's {@code mask_head} adds a segmentation head: {@code condinst} registers
+ * {@link CondInstHead}'s children at the top level as AdelaiDet names them ({@code mask_branch.*},
+ * {@code controller.*}); {@code roi} registers {@code roi_heads} ({@code roi_heads.mask_head.*},
+ * {@code roi_heads.mask_predictor.*}, torchvision's Mask R-CNN names). With a mask head
+ * {@link #losses} adds {@code loss_mask} (targets must then carry masks) and {@link #detect} fills
+ * {@link Detections#masks()} with probabilities {@code [D, H, W]} at the original image size.
  */
 public final class Fcos extends Module {
     private final FcosConfig config;
@@ -45,6 +53,8 @@ public final class Fcos extends Module {
     private final FcosTargetAssigner assigner;
     private final FcosLoss loss = new FcosLoss();
     private final FcosPostProcessor postProcessor;
+    private final CondInstHead condInst;
+    private final RoiHeads roiHeads;
 
     /** Everything the network computed for one batch, for training loops and parity checks. */
     public record Forward(ImageList images, List<Target> targets, List<Variable> features, HeadOutputs head,
@@ -60,6 +70,16 @@ public final class Fcos extends Module {
         this.backbone = registerModule("backbone", BackboneWithFpn.resnetFpn(arch, norm, config.trainableBackboneLayers(),
                 new int[] {2, 3, 4}, f, new LastLevelP6P7(f, f, gen), gen));
         this.head = registerModule("head", new FcosHead(f, config.numClasses(), config.numConvs(), gen));
+        if (config.maskHead() == FcosConfig.MaskHead.CONDINST) {
+            // the children sit at the top level (AdelaiDet's keys), not under a "condinst." prefix
+            this.condInst = new CondInstHead(f, gen, MASK_SAMPLER_SEED);
+            registerModule("mask_branch", condInst.maskBranch());
+            registerModule("controller", condInst.controller());
+        } else {
+            this.condInst = null;
+        }
+        this.roiHeads = config.maskHead() == FcosConfig.MaskHead.ROI
+                ? registerModule("roi_heads", new RoiHeads(f, config.numClasses(), gen)) : null;
         this.transform = GeneralizedRcnnTransform.of(config);
         boolean original = config.assignment() == FcosConfig.Assignment.ORIGINAL;
         this.anchorGenerator = new AnchorGenerator(AnchorGenerator.FCOS_SIZES, original);
@@ -67,6 +87,12 @@ public final class Fcos extends Module {
         this.postProcessor = new FcosPostProcessor(config.scoreThresh(), config.nmsThresh(), config.detectionsPerImg(),
                 config.topkCandidates());
     }
+
+    /** Seed of the generator that subsamples CondInst's positives beyond 500 per batch. */
+    public static final long MASK_SAMPLER_SEED = 0x5eed;
+
+    /** Key of the mask loss in {@link #losses}' map (AdelaiDet's and torchvision's name). */
+    public static final String LOSS_MASK = "loss_mask";
 
     /** A model with weights from the default generator ({@link Init#defaultGenerator()}). */
     public Fcos(FcosConfig config) {
@@ -110,6 +136,21 @@ public final class Fcos extends Module {
 
     public FcosPostProcessor postProcessor() {
         return postProcessor;
+    }
+
+    /** The CondInst head, or null when the config has another mask head. */
+    public CondInstHead condInst() {
+        return condInst;
+    }
+
+    /** Whether a mask head was built (the config's {@code mask_head} is not {@code none}). */
+    public boolean hasMaskHead() {
+        return condInst != null || roiHeads != null;
+    }
+
+    /** The Mask R-CNN style head, or null when the config has another mask head. */
+    public RoiHeads roiHeads() {
+        return roiHeads;
     }
 
     /**
@@ -165,6 +206,9 @@ public final class Fcos extends Module {
             throw new TensorException("Fcos.losses: one target per image is required, got "
                     + (targets == null ? "none" : targets.size()) + " for " + images.size() + " images");
         }
+        if (hasMaskHead()) {
+            checkMasks(images, targets);
+        }
         return losses(run(images, targets, rng));
     }
 
@@ -177,7 +221,45 @@ public final class Fcos extends Module {
         for (Target t : fw.targets()) {
             matched.add(assigner.assign(fw.anchors(), t.boxes()));
         }
-        return loss.compute(fw.head(), fw.targets(), fw.anchors(), matched);
+        Map<String, Variable> losses = loss.compute(fw.head(), fw.targets(), fw.anchors(), matched);
+        if (condInst != null) {
+            checkResizedMasks(fw.targets());
+            losses.put(LOSS_MASK, condInst.loss(fw.features(), fw.head(), fw.anchors(), fw.targets(), matched));
+        } else if (roiHeads != null) {
+            checkResizedMasks(fw.targets());
+            // the detections that join the ground-truth boxes as RoIs: post-processing of the
+            // current outputs, off the tape
+            HeadOutputs h = fw.head();
+            List<Detections> dets = postProcessor.apply(h.clsLogits().data(), h.bboxRegression().data(),
+                    h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
+            losses.put(LOSS_MASK, roiHeads.loss(fw.features(), fw.targets(), dets, fw.images().imageSizes()));
+        }
+        return losses;
+    }
+
+    /** With a mask head every target needs masks {@code [G, H, W]} of its image's size. */
+    private void checkMasks(List<Tensor> images, List<Target> targets) {
+        for (int i = 0; i < targets.size(); i++) {
+            Tensor m = targets.get(i).masks();
+            Tensor im = images.get(i);
+            if (m == null) {
+                throw new TensorException("Fcos.losses: the model has a " + config.maskHead().jsonName()
+                        + " mask head but target " + i + " has no masks; give every target instance masks [G, H, W]");
+            }
+            if (m.size(1) != im.size(-2) || m.size(2) != im.size(-1)) {
+                throw new TensorException("Fcos.losses: target " + i + " has masks of " + m.size(1) + "x" + m.size(2)
+                        + " for an image of " + im.size(-2) + "x" + im.size(-1) + "; masks must cover the image");
+            }
+        }
+    }
+
+    private void checkResizedMasks(List<Target> targets) {
+        for (int i = 0; i < targets.size(); i++) {
+            if (targets.get(i).masks() == null) {
+                throw new TensorException("Fcos.losses: the model has a " + config.maskHead().jsonName()
+                        + " mask head but target " + i + " has no masks; give every target instance masks [G, H, W]");
+            }
+        }
     }
 
     /**
@@ -196,9 +278,26 @@ public final class Fcos extends Module {
     /** Post-processing of an already computed forward, mapped back to {@code originalSizes} ({@code {h, w}}). */
     public List<Detections> detections(Forward fw, List<int[]> originalSizes) {
         HeadOutputs h = fw.head();
-        List<Detections> d = postProcessor.apply(h.clsLogits().data(), h.bboxRegression().data(), h.bboxCtrness().data(),
-                fw.anchors(), fw.images().imageSizes());
+        FcosPostProcessor.Result r = postProcessor.applyWithPoints(h.clsLogits().data(), h.bboxRegression().data(),
+                h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
+        List<Detections> d = r.detections();
+        if (condInst != null) {
+            List<Tensor> masks = condInst.masks(fw.features(), h, fw.anchors(), r.points(), fw.images().imageSizes(),
+                    originalSizes);
+            d = withMasks(d, masks);
+        } else if (roiHeads != null) {
+            d = withMasks(d, roiHeads.masks(fw.features(), d, fw.images().imageSizes(), originalSizes));
+        }
         return transform.postprocess(d, fw.images().imageSizes(), originalSizes);
+    }
+
+    private static List<Detections> withMasks(List<Detections> d, List<Tensor> masks) {
+        List<Detections> out = new ArrayList<>();
+        for (int i = 0; i < d.size(); i++) {
+            Detections x = d.get(i);
+            out.add(new Detections(x.boxes(), x.scores(), x.labels(), masks.get(i)));
+        }
+        return out;
     }
 
     private static List<int[]> originalSizes(List<Tensor> images) {

@@ -48,11 +48,11 @@ public final class FcosHead extends Module {
         return regressionHead;
     }
 
-    /** Dense outputs for pyramid levels {@code [N, C, H_l, W_l]}. */
+    /** Dense outputs (and the regression tower per level) for pyramid levels {@code [N, C, H_l, W_l]}. */
     public HeadOutputs forward(List<Variable> features) {
         Variable cls = classificationHead.forward(features);
-        Variable[] reg = regressionHead.forward(features);
-        return new HeadOutputs(cls, reg[0], reg[1]);
+        FcosRegressionHead.Outputs reg = regressionHead.forwardWithTower(features);
+        return new HeadOutputs(cls, reg.boxCodes(), reg.ctrLogits(), reg.tower());
     }
 
     /** numConvs x [conv3x3 -> GroupNorm(32) -> ReLU], convs normal(0.01) with zero bias. */

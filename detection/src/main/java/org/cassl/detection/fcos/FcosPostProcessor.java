@@ -48,6 +48,22 @@ public final class FcosPostProcessor {
      */
     public List<Detections> apply(Tensor clsLogits, Tensor boxCodes, Tensor ctrLogits, Anchors anchors,
                                   List<int[]> imageSizes) {
+        return applyWithPoints(clsLogits, boxCodes, ctrLogits, anchors, imageSizes).detections();
+    }
+
+    /**
+     * Detections and, per image, the point each detection came from.
+     *
+     * @param detections per image, as {@link #apply}
+     * @param points     per image {@code [D]} I64 indices into the batch's {@code P} points (levels
+     *                   concatenated), aligned with the detections; mask heads read per-point outputs there
+     */
+    public record Result(List<Detections> detections, List<Tensor> points) {
+    }
+
+    /** {@link #apply} that also reports each detection's point. */
+    public Result applyWithPoints(Tensor clsLogits, Tensor boxCodes, Tensor ctrLogits, Anchors anchors,
+                                  List<int[]> imageSizes) {
         int n = clsLogits.size(0);
         int p = clsLogits.size(1);
         if (clsLogits.dim() != 3 || boxCodes.size(0) != n || ctrLogits.size(0) != n || boxCodes.size(1) != p
@@ -60,6 +76,7 @@ public final class FcosPostProcessor {
         int[] counts = anchors.pointsPerLevel();
         List<Tensor> levelAnchors = anchors.perLevel();
         List<Detections> out = new ArrayList<>();
+        List<Tensor> outPoints = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             List<Tensor> cls = clsLogits.select(0, i).split(counts, 0);
             List<Tensor> reg = boxCodes.select(0, i).split(counts, 0);
@@ -67,11 +84,15 @@ public final class FcosPostProcessor {
             List<Tensor> boxes = new ArrayList<>();
             List<Tensor> scores = new ArrayList<>();
             List<Tensor> labels = new ArrayList<>();
+            List<Tensor> points = new ArrayList<>();
+            int offset = 0;
             for (int l = 0; l < counts.length; l++) {
                 Tensor[] level = level(cls.get(l), reg.get(l), ctr.get(l), levelAnchors.get(l), imageSizes.get(i));
                 boxes.add(level[0]);
                 scores.add(level[1]);
                 labels.add(level[2]);
+                points.add(level[3].add(offset));
+                offset += counts[l];
             }
             Tensor allBoxes = Tensor.cat(boxes, 0);
             Tensor allScores = Tensor.cat(scores, 0);
@@ -80,11 +101,12 @@ public final class FcosPostProcessor {
             keep = keep.slice(0, 0, Math.min(detectionsPerImg, keep.size(0)));
             out.add(new Detections(allBoxes.indexSelect(0, keep), allScores.indexSelect(0, keep),
                     allLabels.indexSelect(0, keep)));
+            outPoints.add(Tensor.cat(points, 0).indexSelect(0, keep));
         }
-        return out;
+        return new Result(out, outPoints);
     }
 
-    /** Boxes {@code [M, 4]}, scores {@code [M]} and labels {@code [M]} (I64) of one level, best first. */
+    /** Boxes {@code [M, 4]}, scores {@code [M]}, labels {@code [M]} (I64) and points {@code [M]} (I64, within the level) of one level, best first. */
     private Tensor[] level(Tensor logits, Tensor codes, Tensor ctr, Tensor levelAnchors, int[] imageSize) {
         int k = logits.size(1);
         Tensor scores = logits.sigmoid().mul(ctr.sigmoid()).sqrt().reshape(-1);
@@ -97,6 +119,6 @@ public final class FcosPostProcessor {
         Tensor labels = flat.remainder(k);
         Tensor boxes = coder.decode(codes.indexSelect(0, points), levelAnchors.indexSelect(0, points));
         boxes = Boxes.clipToImage(boxes, imageSize[0], imageSize[1]);
-        return new Tensor[] {boxes, best.values(), labels.to(DType.I64)};
+        return new Tensor[] {boxes, best.values(), labels.to(DType.I64), points.to(DType.I64)};
     }
 }

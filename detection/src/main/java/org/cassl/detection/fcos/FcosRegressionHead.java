@@ -32,13 +32,31 @@ public final class FcosRegressionHead extends Module {
 
     /** Box codes {@code [N, P, 4]} (non-negative) and centerness logits {@code [N, P, 1]}. */
     public Variable[] forward(List<Variable> features) {
+        Outputs o = forwardWithTower(features);
+        return new Variable[] {o.boxCodes(), o.ctrLogits()};
+    }
+
+    /**
+     * The outputs and, per level, the tower output they were computed from.
+     *
+     * @param boxCodes  {@code [N, P, 4]}
+     * @param ctrLogits {@code [N, P, 1]}
+     * @param tower     per level {@code [N, F, H_l, W_l]}
+     */
+    public record Outputs(Variable boxCodes, Variable ctrLogits, List<Variable> tower) {
+    }
+
+    /** {@link #forward} keeping the tower outputs (CondInst's controller reads them). */
+    public Outputs forwardWithTower(List<Variable> features) {
         List<Variable> reg = new ArrayList<>();
         List<Variable> ctr = new ArrayList<>();
+        List<Variable> towers = new ArrayList<>();
         for (Variable f : features) {
             Variable t = conv.forward(f);
+            towers.add(t);
             reg.add(FcosHead.flattenLevel(bboxReg.forward(t).relu(), 4));
             ctr.add(FcosHead.flattenLevel(bboxCtrness.forward(t), 1));
         }
-        return new Variable[] {Variable.cat(reg, 1), Variable.cat(ctr, 1)};
+        return new Outputs(Variable.cat(reg, 1), Variable.cat(ctr, 1), towers);
     }
 }
