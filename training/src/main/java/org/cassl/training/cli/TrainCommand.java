@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     Path init;
 
     @Option(names = "--reinit-class-logits",
-            description = "With --init: keep every weight except the classification logits layer (CA-SSL stage 3).")
+            description = "With --init: keep every weight except the class-specific layers (class logits; per-class mask logits of the roi head), as CA-SSL stage 3 does.")
     boolean reinitClassLogits;
 
     @Option(names = "--class-agnostic", description = "Train every object as one class \"object\" (num_classes 2).")

@@ -41,8 +41,12 @@ import org.cassl.training.trainer.TrainingListener;
  */
 public final class TrainRun {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The classification logits layer that CA-SSL's stage 3 re-initialises. */
-    public static final String CLASS_LOGITS_PREFIX = "head.classification_head.cls_logits.";
+    /**
+     * Parameters whose shape depends on the number of classes: FCOS's class logits and the RoI mask
+     * predictor's per-class mask logits. The fine-tune re-initialises exactly these.
+     */
+    public static final List<String> CLASS_SPECIFIC_PREFIXES = List.of("head.classification_head.cls_logits.",
+            "roi_heads.mask_predictor.mask_fcn_logits.");
 
     private final TrainSpec spec;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -132,15 +136,19 @@ public final class TrainRun {
         }
         Map<String, Tensor> w = new LinkedHashMap<>(Weights.load(spec.init()));
         if (spec.reinitClassLogits()) {
-            w.keySet().removeIf(k -> k.startsWith(CLASS_LOGITS_PREFIX));
+            w.keySet().removeIf(TrainRun::isClassSpecific);
             Map<String, Tensor> own = model.stateDict();
             for (Map.Entry<String, Tensor> e : own.entrySet()) {
-                if (e.getKey().startsWith(CLASS_LOGITS_PREFIX)) {
+                if (isClassSpecific(e.getKey())) {
                     w.put(e.getKey(), e.getValue());
                 }
             }
         }
         model.loadStateDict(w, true);
+    }
+
+    static boolean isClassSpecific(String key) {
+        return CLASS_SPECIFIC_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     private String fingerprint() {

@@ -19,7 +19,7 @@ import org.cassl.training.trainer.TrainOptions;
  * @param val            validation annotations, or null
  * @param valImages      validation image folder, or null
  * @param init           weights to start from (safetensors, torchvision names), or null for a fresh init
- * @param reinitClassLogits start from {@code init} except the classification logits layer, which is
+ * @param reinitClassLogits start from {@code init} except the class-specific layers (FCOS class logits, RoI mask logits), which are
  *                          freshly initialised (stage 3 of CA-SSL, where the class count changes)
  * @param options        the optimisation recipe
  * @param out            the run folder
