@@ -15,6 +15,10 @@ public record Detection(Box box, float score, int label, Mask mask) {
     /**
      * Checks the box is present.
      *
+     * @param box where it is
+     * @param score the confidence
+     * @param label the class index
+     * @param mask the mask, or null
      * @throws NullPointerException if {@code box} is null
      */
     public Detection {

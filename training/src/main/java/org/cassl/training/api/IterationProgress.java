@@ -23,6 +23,14 @@ public record IterationProgress(String stage, long iteration, long totalIteratio
     /**
      * Copies the loss map.
      *
+     * @param stage the stage
+     * @param iteration iterations done
+     * @param totalIterations iterations planned
+     * @param learningRate the learning rate
+     * @param losses the loss components (copied)
+     * @param loss their sum
+     * @param secondsPerIteration wall time of the iteration
+     * @param imagesPerSecond throughput
      * @throws NullPointerException if {@code losses} is null
      */
     public IterationProgress {

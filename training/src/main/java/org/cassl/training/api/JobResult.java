@@ -31,6 +31,12 @@ public record JobResult(Status status, long iterations, Path output, Path weight
     /**
      * Copies the metrics.
      *
+     * @param status how it ended
+     * @param iterations iterations or images done
+     * @param output the output path
+     * @param weights the final weights, or null
+     * @param metrics metrics per model (copied)
+     * @param message a summary
      * @throws NullPointerException if {@code status}, {@code metrics} or {@code message} is null
      */
     public JobResult {
