@@ -23,7 +23,8 @@ import org.cassl.training.api.Detector;
 /**
  * Memory over many detect calls on one {@link Detector}: heap in use after a full GC, the direct
  * and mapped NIO buffer pools, and native memory (NMT's committed total when the JVM runs with
- * {@code -XX:NativeMemoryTracking=summary}, else the process's resident set from
+ * {@code -XX:NativeMemoryTracking=summary}, less the Java heap's committed part, which follows the
+ * collector's sizing; else the process's resident set from
  * {@code /proc/self/status}), sampled every {@code calls / samples} calls and once more after
  * {@link Detector#close()}.
  */
@@ -45,7 +46,7 @@ public final class DetectMemoryBench {
      * What a run measured.
      *
      * @param samples    in order; the first is after the warm-up calls
-     * @param nativeKind "nmt-committed" or "rss"
+     * @param nativeKind "nmt-nonheap" (NMT committed minus the Java heap's) or "rss"
      * @param seconds    wall time of the calls
      */
     public record Report(List<Sample> samples, String nativeKind, double seconds) {
@@ -102,7 +103,7 @@ public final class DetectMemoryBench {
                 images.add(image(i, size));
             }
             List<Sample> out = new ArrayList<>();
-            String nativeKind = nmtCommittedMiB() >= 0 ? "nmt-committed" : "rss";
+            String nativeKind = nmtCommittedMiB() >= 0 ? "nmt-nonheap" : "rss";
             Detector detector = Detector.load(config, weights);
             try {
                 int warm = Math.max(threads, Math.min(20, calls / 10));
@@ -180,7 +181,7 @@ public final class DetectMemoryBench {
         return new Sample(label, calls, heap, direct, mapped, nat);
     }
 
-    /** NMT's committed total in MiB, or -1 when native memory tracking is off. */
+    /** NMT's committed total minus the Java heap's committed part, in MiB, or -1 when native memory tracking is off. */
     static double nmtCommittedMiB() {
         try {
             MBeanServer s = ManagementFactory.getPlatformMBeanServer();
@@ -188,7 +189,15 @@ public final class DetectMemoryBench {
                     new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB")
                     .matcher(text);
-            return m.find() ? Long.parseLong(m.group(2)) / 1024.0 : -1;
+            if (!m.find()) {
+                return -1;
+            }
+            long total = Long.parseLong(m.group(2));
+            // the Java heap's committed size follows the collector's sizing, not leaks: leave it out
+            java.util.regex.Matcher h = java.util.regex.Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB")
+                    .matcher(text);
+            long heap = h.find() ? Long.parseLong(h.group(2)) : 0;
+            return (total - heap) / 1024.0;
         } catch (Exception e) {
             return -1;
         }
