@@ -427,7 +427,13 @@ public final class TrainingJob extends Job {
         TrainSpec spec = new TrainSpec("train", cfg, train, b.images, b.classAgnostic ? LabelMode.CLASS_AGNOSTIC
                 : LabelMode.CATEGORY_ID, b.augment ? Augmentation.standard() : Augmentation.NONE, val, b.valImages, b.init,
                 b.reinitClassLogits, o, b.out);
-        TrainOutcome outcome = new TrainRun(spec).listener(listeners).cancellation(cancellation).run(b.resume || again);
+        boolean resume = b.resume || again;
+        if (!resume && (Files.exists(TrainRun.weightsOf(b.out))
+                || !new org.cassl.training.checkpoint.CheckpointStore(b.out, 1).list().isEmpty())) {
+            throw new DataException(b.out + " already holds a run; use resume(true) to continue it, or another output "
+                    + "folder");
+        }
+        TrainOutcome outcome = new TrainRun(spec).listener(listeners).cancellation(cancellation).run(resume);
         boolean done = outcome.status() == TrainOutcome.Status.COMPLETED;
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         if (done && !outcome.finalMetrics().isEmpty()) {
