@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks. With PyTorch/numpy installed for /usr/bin/python3 the peer runs side by side in the",
             "same invocation (same shape, same thread count) and the ratio is printed (speedup_over_peer > 1: we are faster)."},
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Nms.class, BenchCommand.FcosStep.class,
-            CommandLine.HelpCommand.class})
+            BenchCommand.DetectMemory.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -131,6 +131,30 @@ public final class BenchCommand implements Runnable {
         public Integer call() {
             check();
             return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer));
+        }
+    }
+
+    @Command(name = "detect-memory", mixinStandardHelpOptions = true,
+            description = {"Heap after GC, direct/mapped buffers and native memory (NMT committed with",
+                "CASSL_JAVA_OPTS=-XX:NativeMemoryTracking=summary, else RSS) over many detect calls on one Detector",
+                "(ResNet-18 FCOS, random weights), sampled during the calls and after close."})
+    static final class DetectMemory implements Callable<Integer> {
+        @Option(names = "--calls", defaultValue = "1000", description = "Detect calls in all (default: ${DEFAULT-VALUE}).")
+        int calls;
+
+        @Option(names = "--size", defaultValue = "96", description = "Image side (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Caller threads sharing the detector (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--samples", defaultValue = "10", description = "Samples during the calls (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(DetectMemoryBench.run(calls, size, threads, samples).table());
+            return 0;
         }
     }
 }

@@ -169,7 +169,7 @@ public final class NnOps {
      *
      * @param outH   output height
      * @param outW   output width
-     * @param scaleH scale handed to the kernel (<= 0: derive from sizes)
+     * @param scaleH scale handed to the kernel (&lt;= 0: derive from sizes)
      * @param scaleW likewise for width
      */
     public record InterpolationPlan(int outH, int outW, double scaleH, double scaleW) {

@@ -61,7 +61,7 @@ public final class PtxAssembler {
         return major[0] + "." + minor[0];
     }
 
-    /** Assembles {@code ptx} (ISA <= 8.0) for {@code gpuName} such as {@code sm_80}. */
+    /** Assembles {@code ptx} (ISA &lt;= 8.0) for {@code gpuName} such as {@code sm_80}. */
     public static Result assemble(String ptx, String gpuName, String... extraOptions) {
         byte[] src = ptx.getBytes(StandardCharsets.US_ASCII);
         nvPTXCompilerHandle h = new nvPTXCompilerHandle();

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.cassl.detection.FcosConfig;
 import org.cassl.training.UserInputException;
 import org.cassl.training.detection.Augmentation;
@@ -53,29 +50,29 @@ final class CaSslCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Experiment folder.")
     Path out;
 
-    @Option(names = "--warmup", defaultValue = "class-agnostic", paramLabel = "MODE",
+    @Option(names = "--warmup", defaultValue = CliDefaults.CA_SSL_WARMUP, paramLabel = "MODE",
             description = "class-agnostic (CA-SSL), class-aware (ablation) or both (default: ${DEFAULT-VALUE}).")
     String warmup;
 
-    @Option(names = "--tau", defaultValue = "0.5", description = "Pseudo-label score threshold (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tau", defaultValue = CliDefaults.TAU, description = "Pseudo-label score threshold (default: ${DEFAULT-VALUE}).")
     double tau;
 
-    @Option(names = "--iters", defaultValue = "1000", description = "Iterations of each stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iters", defaultValue = CliDefaults.CA_SSL_ITERS, description = "Iterations of each stage (default: ${DEFAULT-VALUE}).")
     long iters;
 
     @Option(names = "--warmup-iters", paramLabel = "N", description = "Iterations of the warmup (default: --iters).")
     Long warmupIters;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = CliDefaults.BATCH, description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = CliDefaults.LR, description = "Base learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = CliDefaults.SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = CliDefaults.WORKERS, description = "Data-loading threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Mixin
@@ -104,9 +101,8 @@ final class CaSslCommand implements Callable<Integer> {
         }
         UnlabeledImages u = java.nio.file.Files.isDirectory(unlabeled) ? UnlabeledImages.folder(unlabeled)
                 : UnlabeledImages.list(unlabeled);
-        TrainOptions stage = TrainCommand.options(iters, batch, lr, "sgd", "multistep", -1, 1e-4, seed, workers, 0, 200);
-        TrainOptions warm = warmupIters == null ? stage : TrainCommand.options(warmupIters, batch, lr, "sgd", "multistep",
-                -1, 1e-4, seed, workers, 0, 200);
+        TrainOptions stage = CliDefaults.caSslStageOptions(iters, batch, lr, seed, workers);
+        TrainOptions warm = warmupIters == null ? stage : CliDefaults.caSslStageOptions(warmupIters, batch, lr, seed, workers);
         CaSslConfig cfg = new CaSslConfig(model, labeled, labeledImages, u, val, valImages, out, stage, warm, stage, pl, modes,
                 Augmentation.standard());
         Map<String, Map<String, Double>> results = new CaSslPipeline(cfg, cliListener(), null).run();
@@ -130,15 +126,7 @@ final class CaSslCommand implements Callable<Integer> {
 
             @Override
             public IntConsumer pseudoLabelProgress(int total) {
-                ProgressBar bar = new ProgressBarBuilder().setTaskName("pseudo-label").setInitialMax(total)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setUnit(" img", 1).showSpeed()
-                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err, 100)).build();
-                return i -> {
-                    bar.stepTo(i);
-                    if (i >= total) {
-                        bar.close();
-                    }
-                };
+                return ProgressBarListener.images("pseudo-label", total, System.err);
             }
         };
     }

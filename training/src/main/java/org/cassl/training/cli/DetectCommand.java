@@ -61,7 +61,7 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--draw", paramLabel = "DIR", description = "Write a PNG per image with the detections drawn.")
     Path draw;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = CliDefaults.DETECT_BATCH, description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @ArgGroup(exclusive = false, multiplicity = "0..1")

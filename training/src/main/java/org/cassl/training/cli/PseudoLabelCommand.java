@@ -40,16 +40,16 @@ final class PseudoLabelCommand implements Callable<Integer> {
         Path imageList;
     }
 
-    @Option(names = "--tau", defaultValue = "0.5", description = "Score threshold (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tau", defaultValue = CliDefaults.TAU, description = "Score threshold (default: ${DEFAULT-VALUE}).")
     double tau;
 
-    @Option(names = "--nms", defaultValue = "0.6", description = "Class-agnostic NMS IoU (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nms", defaultValue = CliDefaults.NMS, description = "Class-agnostic NMS IoU (default: ${DEFAULT-VALUE}).")
     double nms;
 
-    @Option(names = "--max-per-image", defaultValue = "100", description = "Cap per image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-per-image", defaultValue = CliDefaults.MAX_PER_IMAGE, description = "Cap per image (default: ${DEFAULT-VALUE}).")
     int maxPerImage;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = CliDefaults.PSEUDO_LABEL_BATCH, description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--out", required = true, paramLabel = "P.json", description = "Output COCO annotation file.")

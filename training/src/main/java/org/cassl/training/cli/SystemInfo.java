@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.incubator.vector.FloatVector;
 import org.cassl.tensor.BackendProvider;
 import org.cassl.tensor.Backends;
 
@@ -29,8 +28,8 @@ final class SystemInfo {
         m.put("cpu_features", String.join(" ", cpuFeatures()));
         m.put("processors", Runtime.getRuntime().availableProcessors());
         m.put("cpu_backend_threads", Backends.cpu().threads());
-        m.put("vector_species", FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit ("
-                + FloatVector.SPECIES_PREFERRED.length() + " float32 lanes)");
+        m.put("vector_species", org.cassl.tensor.cpu.VectorInfo.preferredBits() + "-bit ("
+                + org.cassl.tensor.cpu.VectorInfo.floatLanes() + " float32 lanes)");
         m.put("max_heap", (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
         List<String> gpus = new ArrayList<>();
         List<BackendProvider> providers = Backends.providers();

@@ -65,37 +65,37 @@ final class TrainCommand implements Callable<Integer> {
         Integer epochs;
     }
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = CliDefaults.BATCH, description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = CliDefaults.LR, description = "Base learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adamw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = CliDefaults.OPTIMIZER, description = "sgd or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--schedule", defaultValue = "multistep",
+    @Option(names = "--schedule", defaultValue = CliDefaults.SCHEDULE,
             description = "multistep, cosine or constant (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--warmup", defaultValue = "-1", paramLabel = "N",
+    @Option(names = "--warmup", defaultValue = CliDefaults.WARMUP_ITERS, paramLabel = "N",
             description = "Linear warmup iterations (default: min(500, iters/5)).")
     int warmup;
 
-    @Option(names = "--weight-decay", defaultValue = "1e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = CliDefaults.WEIGHT_DECAY, description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of init, data order and augmentation.")
+    @Option(names = "--seed", defaultValue = CliDefaults.SEED, description = "Seed of init, data order and augmentation.")
     long seed;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Data-loading threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = CliDefaults.WORKERS, description = "Data-loading threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--eval-every", defaultValue = CliDefaults.EVAL_EVERY, paramLabel = "N",
             description = "Evaluate every N iterations (0: only at the end).")
     int evalEvery;
 
-    @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N",
+    @Option(names = "--checkpoint-every", defaultValue = CliDefaults.CHECKPOINT_EVERY, paramLabel = "N",
             description = "Checkpoint every N iterations (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
@@ -147,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             return length.iters;
         }
-        int epochs = length != null && length.epochs != null ? length.epochs : 12;
+        int epochs = length != null && length.epochs != null ? length.epochs : CliDefaults.epochs();
         if (epochs < 1) {
             throw new UserInputException("--epochs must be at least 1, got " + epochs);
         }
@@ -157,22 +157,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The recipe with the CLI's defaults (shared with ca-ssl and the API builders). */
     static TrainOptions options(long iters, int batch, double lr, String optimizer, String schedule, int warmup,
                                 double weightDecay, long seed, int workers, int evalEvery, int checkpointEvery) {
-        if (batch < 1) {
-            throw new UserInputException("--batch must be at least 1, got " + batch);
-        }
-        if (!(lr > 0)) {
-            throw new UserInputException("--lr must be positive, got " + lr);
-        }
-        String opt = optimizer.toLowerCase(Locale.ROOT);
-        String sch = schedule.toLowerCase(Locale.ROOT);
-        if (!opt.equals("sgd") && !opt.equals("adamw")) {
-            throw new UserInputException("--optimizer must be sgd or adamw, got " + optimizer);
-        }
-        if (!sch.equals("multistep") && !sch.equals("cosine") && !sch.equals("constant")) {
-            throw new UserInputException("--schedule must be multistep, cosine or constant, got " + schedule);
-        }
-        int w = warmup >= 0 ? warmup : (int) Math.min(500, iters / 5);
-        return new TrainOptions(iters, batch, lr, 0.9, weightDecay, opt, w, 0.001, sch, 10.0, seed, Math.max(0, workers),
-                4, 20, Math.max(1, checkpointEvery), 2, Math.max(0, evalEvery));
+        return CliDefaults.trainOptions(iters, batch, lr, optimizer, schedule, warmup, weightDecay, seed, workers, evalEvery,
+                checkpointEvery);
     }
 }

@@ -82,4 +82,25 @@ public final class ProgressBarListener implements TrainingListener {
             bar = null;
         }
     }
+
+    /**
+     * A progress bar of images done out of {@code total} on {@code stream} (pseudo-labelling):
+     * feed it the count of images done; it closes itself at {@code total}.
+     */
+    public static java.util.function.IntConsumer images(String task, int total, PrintStream stream) {
+        ProgressBar b = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500).setUnit(" img", 1).showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(stream, 100)).build();
+        boolean[] closed = new boolean[1];
+        return i -> {
+            if (closed[0]) {
+                return;
+            }
+            b.stepTo(i);
+            if (i >= total) {
+                b.close();
+                closed[0] = true;
+            }
+        };
+    }
 }

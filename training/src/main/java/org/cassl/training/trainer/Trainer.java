@@ -150,6 +150,7 @@ public final class Trainer<B> {
                     all.forEach(l -> l.onEnd(o));
                     return o;
                 }
+                long iterationStart = System.nanoTime();
                 List<B> batch = loader.next();
                 optimizer.zeroGrad();
                 Map<String, Variable> losses = lossFunction.losses(batch, new Generator(mixSeed(options.seed(), it)));
@@ -196,8 +197,9 @@ public final class Trainer<B> {
                     windowCount = 0;
                     windowStart = System.nanoTime();
                 }
-                IterationRecord live = new IterationRecord(done, options.iterations(), lr, values, totalValue, Double.NaN,
-                        Double.NaN, gradNorm);
+                double iterationSecs = (System.nanoTime() - iterationStart) / 1e9;
+                IterationRecord live = new IterationRecord(done, options.iterations(), lr, values, totalValue, iterationSecs,
+                        options.batchSize() / iterationSecs, gradNorm);
                 for (TrainingListener l : listeners) {
                     l.onIteration(live);
                 }

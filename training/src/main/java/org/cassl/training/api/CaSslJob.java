@@ -1,0 +1,345 @@
+package org.cassl.training.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+import org.cassl.detection.FcosConfig;
+import org.cassl.training.UserInputException;
+import org.cassl.training.cli.CliDefaults;
+import org.cassl.training.cli.ComputeOptions;
+import org.cassl.training.cli.ModelFiles;
+import org.cassl.training.detection.Augmentation;
+import org.cassl.training.pipeline.CaSslConfig;
+import org.cassl.training.pipeline.CaSslPipeline;
+import org.cassl.training.pipeline.PseudoLabelOptions;
+import org.cassl.training.pipeline.ResultsTable;
+import org.cassl.training.pipeline.UnlabeledImages;
+import org.cassl.training.pipeline.WarmupMode;
+import org.cassl.training.trainer.CancellationToken;
+import org.cassl.training.trainer.TrainOptions;
+import org.cassl.training.trainer.TrainingListener;
+
+/**
+ * The CA-SSL experiment, what {@code cassl ca-ssl} does: stage 1 trains the teacher (which is also
+ * the baseline) on the labeled set, the teacher pseudo-labels the unlabeled images, stage 2 warms a
+ * model up on them class-agnostically, stage 3 fine-tunes it on the labeled set. The result maps
+ * {@code "baseline"} and {@code "ca_ssl"} (and {@code "class_aware"} for the ablation) to their
+ * validation metrics; {@code results.json} in the experiment folder holds the same.
+ *
+ * <pre>{@code
+ * JobResult r = CaSslJob.builder(config, Path.of("labeled.json"), Path.of("labeled"), Path.of("unlabeled"),
+ *         Path.of("val.json"), Path.of("val"), Path.of("exp"))
+ *     .iterations(1000).listener(JobListener.progressBar()).build().run();
+ * System.out.println(r.stats("ca_ssl").ap() - r.stats("baseline").ap());
+ * }</pre>
+ *
+ * <p>Resumable at every stage: a finished stage is not retrained, an interrupted one continues
+ * from its checkpoint, pseudo-labelling continues from its partial file. Throws as
+ * {@link TrainingJob} does.
+ */
+public final class CaSslJob extends Job {
+    private final Builder b;
+    private final Listeners listeners;
+
+    private CaSslJob(Builder b) {
+        this.b = b;
+        this.listeners = new Listeners(b.listeners);
+    }
+
+    /**
+     * A builder with the command line's defaults.
+     *
+     * @param config        model config for the labeled classes
+     * @param labeled       labeled annotations (COCO)
+     * @param labeledImages their image folder
+     * @param unlabeled     unlabeled image folder, or a text file listing images
+     * @param val           validation annotations
+     * @param valImages     validation image folder
+     * @param out           experiment folder
+     * @return the builder
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages,
+                                  Path out) {
+        return new Builder(Objects.requireNonNull(config, "config"), Objects.requireNonNull(labeled, "labeled"),
+                Objects.requireNonNull(labeledImages, "labeledImages"), Objects.requireNonNull(unlabeled, "unlabeled"),
+                Objects.requireNonNull(val, "val"), Objects.requireNonNull(valImages, "valImages"),
+                Objects.requireNonNull(out, "out"));
+    }
+
+    /**
+     * Settings of a {@link CaSslJob}; defaults are {@code cassl ca-ssl}'s: 1000 iterations per
+     * stage (the warmup as many), batch 8, learning rate 0.01, seed 0, tau 0.5, 2 loader threads,
+     * the class-agnostic warmup only, CPU.
+     */
+    public static final class Builder {
+        private final Path config;
+        private final Path labeled;
+        private final Path labeledImages;
+        private final Path unlabeled;
+        private final Path val;
+        private final Path valImages;
+        private final Path out;
+        private long iterations = CliDefaults.caSslIters();
+        private Long warmupIterations;
+        private int batchSize = CliDefaults.batch();
+        private double lr = CliDefaults.lr();
+        private long seed = CliDefaults.seed();
+        private int workers = CliDefaults.workers();
+        private double tau = CliDefaults.tau();
+        private boolean classAware;
+        private boolean classAgnostic = true;
+        private String device = CliDefaults.DEVICE;
+        private int cpuThreads = Integer.parseInt(CliDefaults.CPU_THREADS);
+        private final List<JobListener> listeners = new ArrayList<>();
+
+        private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
+            this.config = config;
+            this.labeled = labeled;
+            this.labeledImages = labeledImages;
+            this.unlabeled = unlabeled;
+            this.val = val;
+            this.valImages = valImages;
+            this.out = out;
+        }
+
+        /**
+         * Iterations of each stage (default 1000).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder iterations(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("iterations must be at least 1, got " + n);
+            }
+            this.iterations = n;
+            return this;
+        }
+
+        /**
+         * Iterations of the stage-2 warmup (default: {@link #iterations}).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder warmupIterations(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("warmupIterations must be at least 1, got " + n);
+            }
+            this.warmupIterations = n;
+            return this;
+        }
+
+        /**
+         * Images per step (default 8).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder batchSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("batchSize must be at least 1, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /**
+         * Base learning rate (default 0.01).
+         *
+         * @param lr positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code lr} is not positive
+         */
+        public Builder learningRate(double lr) {
+            if (!(lr > 0)) {
+                throw new IllegalArgumentException("learningRate must be positive, got " + lr);
+            }
+            this.lr = lr;
+            return this;
+        }
+
+        /**
+         * Seed (default 0).
+         *
+         * @param seed any value
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Data-loading threads (default 2).
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder workers(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("workers must be 0 or more, got " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        /**
+         * Pseudo-label score threshold (default 0.5).
+         *
+         * @param tau in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if {@code tau} is outside [0, 1]
+         */
+        public Builder tau(double tau) {
+            if (!(tau >= 0 && tau <= 1)) {
+                throw new IllegalArgumentException("tau must be in [0, 1], got " + tau);
+            }
+            this.tau = tau;
+            return this;
+        }
+
+        /**
+         * Which warmups to run: the class-agnostic one (CA-SSL, default on) and the class-aware
+         * ablation (default off).
+         *
+         * @param classAgnostic run the class-agnostic warmup and fine-tune
+         * @param classAware    run the class-aware ones
+         * @return this builder
+         * @throws IllegalArgumentException if both are false
+         */
+        public Builder warmups(boolean classAgnostic, boolean classAware) {
+            if (!classAgnostic && !classAware) {
+                throw new IllegalArgumentException("at least one warmup (class-agnostic or class-aware) must run");
+            }
+            this.classAgnostic = classAgnostic;
+            this.classAware = classAware;
+            return this;
+        }
+
+        /**
+         * Where to compute (default {@code "cpu"}).
+         *
+         * @param device {@code "cpu"}, {@code "cuda"} or {@code "cuda:N"}
+         * @return this builder
+         * @throws NullPointerException if {@code device} is null
+         */
+        public Builder device(String device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
+         * CPU worker threads of the tensor kernels, process-wide (default 0: unchanged).
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder cpuThreads(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("cpuThreads must be 0 (unchanged) or more, got " + n);
+            }
+            this.cpuThreads = n;
+            return this;
+        }
+
+        /**
+         * Adds a listener ({@link JobListener#onStage} marks each stage).
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(JobListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The job (nothing runs yet).
+         *
+         * @return the job
+         */
+        public CaSslJob build() {
+            return new CaSslJob(this);
+        }
+    }
+
+    @Override
+    JobResult execute(CancellationToken cancellation, boolean again) {
+        ComputeOptions.apply(b.device, b.cpuThreads);
+        FcosConfig model = Errors.loading(() -> ModelFiles.config(b.config));
+        List<WarmupMode> modes = new ArrayList<>();
+        if (b.classAgnostic) {
+            modes.add(WarmupMode.CLASS_AGNOSTIC);
+        }
+        if (b.classAware) {
+            modes.add(WarmupMode.CLASS_AWARE);
+        }
+        UnlabeledImages u = Files.isDirectory(b.unlabeled) ? UnlabeledImages.folder(b.unlabeled)
+                : UnlabeledImages.list(b.unlabeled);
+        TrainOptions stage;
+        TrainOptions warm;
+        try {
+            stage = CliDefaults.caSslStageOptions(b.iterations, b.batchSize, b.lr, b.seed, b.workers);
+            warm = b.warmupIterations == null ? stage
+                    : CliDefaults.caSslStageOptions(b.warmupIterations, b.batchSize, b.lr, b.seed, b.workers);
+        } catch (UserInputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        CaSslConfig cfg = new CaSslConfig(model, b.labeled, b.labeledImages, u, b.val, b.valImages, b.out, stage, warm, stage,
+                PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard());
+        CaSslPipeline.Listener bridge = new CaSslPipeline.Listener() {
+            @Override
+            public void onStage(String name, String description) {
+                listeners.stage(name, description);
+            }
+
+            @Override
+            public TrainingListener trainingListener(String s) {
+                return listeners;
+            }
+
+            @Override
+            public IntConsumer pseudoLabelProgress(int total) {
+                return i -> {
+                    listeners.images(i, total);
+                    if (cancellation.isCancelled() && i < total) {
+                        throw new Stop();
+                    }
+                };
+            }
+        };
+        Map<String, Map<String, Double>> results;
+        try {
+            results = new CaSslPipeline(cfg, bridge, cancellation).run();
+        } catch (Stop e) {
+            return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, Map.of(),
+                    "ca-ssl: cancelled during pseudo-labelling; resumable");
+        }
+        boolean complete = !cancellation.isCancelled() && results.keySet().containsAll(expectedKeys(modes));
+        if (complete) {
+            ResultsTable.write(b.out.resolve("results.json"), results);
+            return new JobResult(JobResult.Status.COMPLETED, stage.iterations(), b.out, null, results,
+                    "ca-ssl: finished; results in " + b.out.resolve("results.json"));
+        }
+        return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, results, "ca-ssl: cancelled; resumable");
+    }
+
+    private static List<String> expectedKeys(List<WarmupMode> modes) {
+        List<String> k = new ArrayList<>();
+        k.add("baseline");
+        modes.forEach(m -> k.add(m.resultKey()));
+        return k;
+    }
+}

@@ -1,0 +1,456 @@
+package org.cassl.training.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.cassl.detection.FcosConfig;
+import org.cassl.detection.coco.CocoDataset;
+import org.cassl.detection.coco.CocoReader;
+import org.cassl.training.UserInputException;
+import org.cassl.training.cli.CliDefaults;
+import org.cassl.training.cli.ComputeOptions;
+import org.cassl.training.cli.ModelFiles;
+import org.cassl.training.detection.Augmentation;
+import org.cassl.training.detection.LabelMode;
+import org.cassl.training.pipeline.TrainRun;
+import org.cassl.training.pipeline.TrainSpec;
+import org.cassl.training.trainer.CancellationToken;
+import org.cassl.training.trainer.TrainOptions;
+import org.cassl.training.trainer.TrainOutcome;
+
+/**
+ * One training run on COCO-format data: what {@code cassl train} does. The run folder gets
+ * {@code config.json}, {@code train.json}, {@code metrics.jsonl}, {@code checkpoints/} and, at the
+ * end, {@code model.safetensors} (load it with {@link Detector#load}) and {@code eval.json}.
+ *
+ * <pre>{@code
+ * TrainingJob job = TrainingJob.builder(Path.of("config.json"), Path.of("train.json"), Path.of("images"),
+ *         Path.of("runs/a"))
+ *     .iterations(2000).validation(Path.of("val.json"), Path.of("val"))
+ *     .listener(JobListener.progressBar())
+ *     .build();
+ * JobResult r = job.run();          // another thread may call job.cancel()
+ * if (!r.completed()) {
+ *     r = job.run();                // resumes from the checkpoint
+ * }
+ * }</pre>
+ *
+ * <p>{@link #run()} throws {@link ModelLoadException} for an unusable config or initial weights,
+ * {@link DataException} for missing or malformed data or an output folder that already holds a
+ * run (without {@link Builder#resume}), {@link ImageException} for an unreadable training image and
+ * {@link TrainingException} when the loss diverges.
+ */
+public final class TrainingJob extends Job {
+    private final Builder b;
+    private final Listeners listeners;
+
+    private TrainingJob(Builder b) {
+        this.b = b;
+        this.listeners = new Listeners(b.listeners);
+    }
+
+    /**
+     * A builder with the command line's defaults.
+     *
+     * @param config      model config JSON
+     * @param annotations training annotations (COCO)
+     * @param images      the folder their file names are relative to
+     * @param out         the run folder
+     * @return the builder
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(Path config, Path annotations, Path images, Path out) {
+        return new Builder(Objects.requireNonNull(config, "config"), Objects.requireNonNull(annotations, "annotations"),
+                Objects.requireNonNull(images, "images"), Objects.requireNonNull(out, "out"));
+    }
+
+    /**
+     * Settings of a {@link TrainingJob}. Each defaults to {@code cassl train}'s default: 12 epochs,
+     * batch 8, SGD with learning rate 0.01, weight decay 1e-4, multistep schedule, warmup
+     * min(500, iterations/5), seed 0, 2 loader threads, a checkpoint every 200 iterations,
+     * evaluation at the end only, augmentation on, CPU.
+     */
+    public static final class Builder {
+        private final Path config;
+        private final Path annotations;
+        private final Path images;
+        private final Path out;
+        private Long iterations;
+        private int epochs = CliDefaults.epochs();
+        private int batchSize = CliDefaults.batch();
+        private double lr = CliDefaults.lr();
+        private String optimizer = CliDefaults.OPTIMIZER;
+        private String schedule = CliDefaults.SCHEDULE;
+        private int warmupIters = CliDefaults.warmupIters();
+        private double weightDecay = CliDefaults.weightDecay();
+        private long seed = CliDefaults.seed();
+        private int workers = CliDefaults.workers();
+        private int evalEvery = CliDefaults.evalEvery();
+        private int checkpointEvery = CliDefaults.checkpointEvery();
+        private Path valAnnotations;
+        private Path valImages;
+        private Path init;
+        private boolean reinitClassLogits;
+        private boolean classAgnostic;
+        private boolean augment = true;
+        private boolean resume;
+        private String device = CliDefaults.DEVICE;
+        private int cpuThreads = Integer.parseInt(CliDefaults.CPU_THREADS);
+        private final List<JobListener> listeners = new ArrayList<>();
+
+        private Builder(Path config, Path annotations, Path images, Path out) {
+            this.config = config;
+            this.annotations = annotations;
+            this.images = images;
+            this.out = out;
+        }
+
+        /**
+         * Optimiser steps (instead of {@link #epochs}).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder iterations(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("iterations must be at least 1, got " + n);
+            }
+            this.iterations = n;
+            return this;
+        }
+
+        /**
+         * Passes over the training set (default 12; ignored when {@link #iterations} is set).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder epochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("epochs must be at least 1, got " + n);
+            }
+            this.epochs = n;
+            this.iterations = null;
+            return this;
+        }
+
+        /**
+         * Images per step (default 8).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder batchSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("batchSize must be at least 1, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /**
+         * Base learning rate (default 0.01).
+         *
+         * @param lr positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code lr} is not positive
+         */
+        public Builder learningRate(double lr) {
+            if (!(lr > 0)) {
+                throw new IllegalArgumentException("learningRate must be positive, got " + lr);
+            }
+            this.lr = lr;
+            return this;
+        }
+
+        /**
+         * The optimiser (default {@code "sgd"}).
+         *
+         * @param name {@code "sgd"} or {@code "adamw"}
+         * @return this builder
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder optimizer(String name) {
+            Objects.requireNonNull(name, "optimizer");
+            if (!name.equals("sgd") && !name.equals("adamw")) {
+                throw new IllegalArgumentException("optimizer must be sgd or adamw, got " + name);
+            }
+            this.optimizer = name;
+            return this;
+        }
+
+        /**
+         * The learning-rate schedule (default {@code "multistep"}: steps at 2/3 and 8/9 of the run).
+         *
+         * @param name {@code "multistep"}, {@code "cosine"} or {@code "constant"}
+         * @return this builder
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder schedule(String name) {
+            Objects.requireNonNull(name, "schedule");
+            if (!name.equals("multistep") && !name.equals("cosine") && !name.equals("constant")) {
+                throw new IllegalArgumentException("schedule must be multistep, cosine or constant, got " + name);
+            }
+            this.schedule = name;
+            return this;
+        }
+
+        /**
+         * Linear warmup iterations (default -1: min(500, iterations/5)).
+         *
+         * @param n -1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is below -1
+         */
+        public Builder warmupIterations(int n) {
+            if (n < -1) {
+                throw new IllegalArgumentException("warmupIterations must be -1 (automatic) or more, got " + n);
+            }
+            this.warmupIters = n;
+            return this;
+        }
+
+        /**
+         * Weight decay, not applied to norms and biases (default 1e-4).
+         *
+         * @param wd 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code wd} is negative
+         */
+        public Builder weightDecay(double wd) {
+            if (!(wd >= 0)) {
+                throw new IllegalArgumentException("weightDecay must be 0 or more, got " + wd);
+            }
+            this.weightDecay = wd;
+            return this;
+        }
+
+        /**
+         * Seed of the initialisation, data order and augmentation (default 0).
+         *
+         * @param seed any value
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Data-loading threads (default 2; 0 loads on the training thread). The results do not
+         * depend on it.
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder workers(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("workers must be 0 or more, got " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        /**
+         * Evaluate on the validation data every {@code n} iterations (default 0: at the end only).
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder evalEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("evalEvery must be 0 or more, got " + n);
+            }
+            this.evalEvery = n;
+            return this;
+        }
+
+        /**
+         * Write a checkpoint every {@code n} iterations (default 200; the last iteration and a
+         * cancellation always write one).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder checkpointEvery(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("checkpointEvery must be at least 1, got " + n);
+            }
+            this.checkpointEvery = n;
+            return this;
+        }
+
+        /**
+         * Validation data, evaluated at the end (and every {@link #evalEvery} iterations).
+         *
+         * @param annotations validation annotations (COCO)
+         * @param images      their image folder
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder validation(Path annotations, Path images) {
+            this.valAnnotations = Objects.requireNonNull(annotations, "annotations");
+            this.valImages = Objects.requireNonNull(images, "images");
+            return this;
+        }
+
+        /**
+         * Start from these weights instead of a fresh initialisation.
+         *
+         * @param weights safetensors with cassl's or torchvision's names
+         * @param reinitClassLogits keep every weight except the classification logits layer, which
+         *                          is freshly initialised (CA-SSL's stage 3)
+         * @return this builder
+         * @throws NullPointerException if {@code weights} is null
+         */
+        public Builder init(Path weights, boolean reinitClassLogits) {
+            this.init = Objects.requireNonNull(weights, "weights");
+            this.reinitClassLogits = reinitClassLogits;
+            return this;
+        }
+
+        /**
+         * Train every object as one class "object" (num_classes 2). Default false.
+         *
+         * @param on whether to
+         * @return this builder
+         */
+        public Builder classAgnostic(boolean on) {
+            this.classAgnostic = on;
+            return this;
+        }
+
+        /**
+         * Flips and colour jitter (default true).
+         *
+         * @param on whether to augment
+         * @return this builder
+         */
+        public Builder augment(boolean on) {
+            this.augment = on;
+            return this;
+        }
+
+        /**
+         * Continue the run in the output folder from its newest checkpoint (default false: the
+         * folder must not hold a run yet). A second {@link Job#run()} of the same job always resumes.
+         *
+         * @param on whether to resume
+         * @return this builder
+         */
+        public Builder resume(boolean on) {
+            this.resume = on;
+            return this;
+        }
+
+        /**
+         * Where to compute (default {@code "cpu"}).
+         *
+         * @param device {@code "cpu"}, {@code "cuda"} or {@code "cuda:N"}
+         * @return this builder
+         * @throws NullPointerException if {@code device} is null
+         */
+        public Builder device(String device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
+         * CPU worker threads of the tensor kernels, process-wide (default 0: unchanged).
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder cpuThreads(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("cpuThreads must be 0 (unchanged) or more, got " + n);
+            }
+            this.cpuThreads = n;
+            return this;
+        }
+
+        /**
+         * Adds a listener (any number; called in the order added).
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(JobListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The job (nothing runs yet).
+         *
+         * @return the job
+         */
+        public TrainingJob build() {
+            return new TrainingJob(this);
+        }
+    }
+
+    @Override
+    JobResult execute(CancellationToken cancellation, boolean again) {
+        ComputeOptions.apply(b.device, b.cpuThreads);
+        FcosConfig cfg = Errors.loading(() -> ModelFiles.config(b.config));
+        if (b.classAgnostic) {
+            cfg = cfg.withNumClasses(2);
+        }
+        if (b.init != null && !Files.isRegularFile(b.init)) {
+            throw new ModelLoadException("initial weights not found: " + b.init);
+        }
+        CocoDataset train = read(b.annotations);
+        CocoDataset val = b.valAnnotations == null ? null : read(b.valAnnotations);
+        long iters = b.iterations != null ? b.iterations
+                : (long) b.epochs * Math.max(1, train.images().size() / Math.max(1, b.batchSize));
+        TrainOptions o;
+        try {
+            o = CliDefaults.trainOptions(iters, b.batchSize, b.lr, b.optimizer, b.schedule, b.warmupIters, b.weightDecay,
+                    b.seed, b.workers, b.evalEvery, b.checkpointEvery);
+        } catch (UserInputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        TrainSpec spec = new TrainSpec("train", cfg, train, b.images, b.classAgnostic ? LabelMode.CLASS_AGNOSTIC
+                : LabelMode.CATEGORY_ID, b.augment ? Augmentation.standard() : Augmentation.NONE, val, b.valImages, b.init,
+                b.reinitClassLogits, o, b.out);
+        boolean resume = b.resume || again;
+        if (!resume && (Files.exists(TrainRun.weightsOf(b.out))
+                || !new org.cassl.training.checkpoint.CheckpointStore(b.out, 1).list().isEmpty())) {
+            throw new DataException(b.out + " already holds a run; use resume(true) to continue it, or another output "
+                    + "folder");
+        }
+        TrainOutcome outcome = new TrainRun(spec).listener(listeners).cancellation(cancellation).run(resume);
+        boolean done = outcome.status() == TrainOutcome.Status.COMPLETED;
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        if (done && !outcome.finalMetrics().isEmpty()) {
+            metrics.put("model", outcome.finalMetrics());
+        }
+        return new JobResult(done ? JobResult.Status.COMPLETED : JobResult.Status.CANCELLED, outcome.iterations(), b.out,
+                done ? TrainRun.weightsOf(b.out) : null, metrics, outcome.message());
+    }
+
+    static CocoDataset read(Path ann) {
+        if (!Files.isRegularFile(ann)) {
+            throw new DataException("annotation file not found: " + ann);
+        }
+        try {
+            return CocoReader.read(ann);
+        } catch (IOException e) {
+            throw Errors.io("cannot read " + ann, e);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Image decoding, datasets and the deterministic multi-threaded data loader.
+ *
+ * <p>Internal: not a supported API, and it may change between versions. Applications use
+ * {@link org.cassl.training.api}.
+ */
+package org.cassl.training.data;
