@@ -23,10 +23,19 @@ final class TinyModel {
     }
 
     static TinyModel write(Path dir, long seed) throws Exception {
+        return write(dir, seed, CONFIG);
+    }
+
+    /** The tiny model with a segmentation head ({@code condinst} or {@code roi}). */
+    static TinyModel withMaskHead(Path dir, long seed, String maskHead) throws Exception {
+        return write(dir, seed, CONFIG.replace("}", ", \"mask_head\": \"" + maskHead + "\"}"));
+    }
+
+    private static TinyModel write(Path dir, long seed, String json) throws Exception {
         Files.createDirectories(dir);
         Path config = dir.resolve("config.json");
-        Files.writeString(config, CONFIG);
-        Fcos m = new Fcos(FcosConfig.parse(CONFIG), new Generator(seed));
+        Files.writeString(config, json);
+        Fcos m = new Fcos(FcosConfig.parse(json), new Generator(seed));
         Path weights = dir.resolve("model.safetensors");
         m.saveWeights(weights);
         return new TinyModel(config, weights);
