@@ -275,10 +275,34 @@ public final class Fcos extends Module {
         }
     }
 
+    /**
+     * {@link #detect(List)} keeping only detections scoring at least {@code minScore} (when above
+     * the config's {@code score_thresh}). The result equals {@code detect(images)} filtered to
+     * {@code score >= minScore}: each candidate's fate in top-k, per-class NMS and the per-image
+     * cap depends only on higher-scoring candidates. It is cheaper with a mask head, which then
+     * runs on the kept detections only (the pseudo-labeller's case).
+     */
+    @SuppressWarnings("try")
+    public List<Detections> detect(List<Tensor> images, double minScore) {
+        if (!(minScore > config.scoreThresh())) {
+            return detect(images);
+        }
+        FcosPostProcessor stricter = new FcosPostProcessor(minScore, config.nmsThresh(), config.detectionsPerImg(),
+                config.topkCandidates());
+        try (GradMode.Scope g = GradMode.off()) {
+            Forward fw = run(images, null, false, null);
+            return detections(fw, originalSizes(images), stricter);
+        }
+    }
+
     /** Post-processing of an already computed forward, mapped back to {@code originalSizes} ({@code {h, w}}). */
     public List<Detections> detections(Forward fw, List<int[]> originalSizes) {
+        return detections(fw, originalSizes, postProcessor);
+    }
+
+    private List<Detections> detections(Forward fw, List<int[]> originalSizes, FcosPostProcessor processor) {
         HeadOutputs h = fw.head();
-        FcosPostProcessor.Result r = postProcessor.applyWithPoints(h.clsLogits().data(), h.bboxRegression().data(),
+        FcosPostProcessor.Result r = processor.applyWithPoints(h.clsLogits().data(), h.bboxRegression().data(),
                 h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
         List<Detections> d = r.detections();
         if (condInst != null) {

@@ -147,6 +147,36 @@ class MaskHeadSmokeTest {
         }
     }
 
+    /** detect(images, minScore) is detect(images) cut at minScore, masks included. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "condinst", "roi"})
+    void aStricterScoreGivesTheLeadingDetections(String maskHead) {
+        Fcos model = new Fcos(config(maskHead), new Generator(2));
+        model.eval();
+        List<Tensor> images = images();
+        List<Detections> all = model.detect(images);
+        float[] s0 = all.get(0).scores().toFloatArray();
+        assertTrue(s0.length >= 2, "needs detections to cut");
+        double cut = (s0[s0.length / 2] + s0[s0.length / 2 - 1]) / 2.0;
+        List<Detections> strict = model.detect(images, cut);
+        for (int i = 0; i < images.size(); i++) {
+            Detections a = all.get(i);
+            float[] s = a.scores().toFloatArray();
+            int k = 0;
+            while (k < s.length && s[k] >= cut) {
+                k++;
+            }
+            Detections b = strict.get(i);
+            assertEquals(k, b.size(), "image " + i);
+            assertTrue(a.boxes().narrow(0, 0, k).allClose(b.boxes(), 0, 0), "boxes of image " + i);
+            assertTrue(a.scores().narrow(0, 0, k).allClose(b.scores(), 0, 0), "scores of image " + i);
+            assertTrue(a.labels().narrow(0, 0, k).allClose(b.labels(), 0, 0), "labels of image " + i);
+            if (a.masks() != null) {
+                assertTrue(a.masks().narrow(0, 0, k).allClose(b.masks(), 0, 0), "masks of image " + i);
+            }
+        }
+    }
+
     void targetsWithoutMasksAreRejected(String maskHead) {
         Fcos model = new Fcos(config(maskHead), new Generator(3));
         List<Target> noMasks = new ArrayList<>();
