@@ -53,8 +53,7 @@ public final class Fcos extends Module {
     private final FcosTargetAssigner assigner;
     private final FcosLoss loss = new FcosLoss();
     private final FcosPostProcessor postProcessor;
-    private final CondInstHead condInst;
-    private final RoiHeads roiHeads;
+    private final MaskHead maskHead;
 
     /** Everything the network computed for one batch, for training loops and parity checks. */
     public record Forward(ImageList images, List<Target> targets, List<Variable> features, HeadOutputs head,
@@ -70,16 +69,11 @@ public final class Fcos extends Module {
         this.backbone = registerModule("backbone", BackboneWithFpn.resnetFpn(arch, norm, config.trainableBackboneLayers(),
                 new int[] {2, 3, 4}, f, new LastLevelP6P7(f, f, gen), gen));
         this.head = registerModule("head", new FcosHead(f, config.numClasses(), config.numConvs(), gen));
-        if (config.maskHead() == FcosConfig.MaskHead.CONDINST) {
-            // the children sit at the top level (AdelaiDet's keys), not under a "condinst." prefix
-            this.condInst = new CondInstHead(f, gen, MASK_SAMPLER_SEED);
-            registerModule("mask_branch", condInst.maskBranch());
-            registerModule("controller", condInst.controller());
-        } else {
-            this.condInst = null;
-        }
-        this.roiHeads = config.maskHead() == FcosConfig.MaskHead.ROI
-                ? registerModule("roi_heads", new RoiHeads(f, config.numClasses(), gen)) : null;
+        this.maskHead = switch (config.maskHead()) {
+            case NONE -> MaskHead.NONE;
+            case CONDINST -> condInst(f, gen);
+            case ROI -> roi(registerModule("roi_heads", new RoiHeads(f, config.numClasses(), gen)));
+        };
         this.transform = GeneralizedRcnnTransform.of(config);
         boolean original = config.assignment() == FcosConfig.Assignment.ORIGINAL;
         this.anchorGenerator = new AnchorGenerator(AnchorGenerator.FCOS_SIZES, original);
@@ -138,19 +132,64 @@ public final class Fcos extends Module {
         return postProcessor;
     }
 
-    /** The CondInst head, or null when the config has another mask head. */
-    public CondInstHead condInst() {
-        return condInst;
+    /** The segmentation head ({@link MaskHead#NONE} when the config has none). */
+    public MaskHead maskHead() {
+        return maskHead;
     }
 
     /** Whether a mask head was built (the config's {@code mask_head} is not {@code none}). */
     public boolean hasMaskHead() {
-        return condInst != null || roiHeads != null;
+        return maskHead != MaskHead.NONE;
     }
 
-    /** The Mask R-CNN style head, or null when the config has another mask head. */
-    public RoiHeads roiHeads() {
-        return roiHeads;
+    /** CondInst's children sit at the top level ({@code mask_branch.*}, {@code controller.*}: AdelaiDet's keys). */
+    private MaskHead condInst(int channels, Generator gen) {
+        CondInstHead c = new CondInstHead(channels, gen, MASK_SAMPLER_SEED);
+        registerModule("mask_branch", c.maskBranch());
+        registerModule("controller", c.controller());
+        return new MaskHead() {
+            @Override
+            public FcosConfig.MaskHead kind() {
+                return FcosConfig.MaskHead.CONDINST;
+            }
+
+            @Override
+            public Variable loss(Forward fw, List<Tensor> matched, FcosPostProcessor postProcessor) {
+                return c.loss(fw.features(), fw.head(), fw.anchors(), fw.targets(), matched);
+            }
+
+            @Override
+            public List<Tensor> masks(Forward fw, FcosPostProcessor.Result result, List<Detections> resized,
+                                      List<int[]> originalSizes) {
+                return c.masks(fw.features(), fw.head(), fw.anchors(), result.points(), fw.images().imageSizes(),
+                        originalSizes);
+            }
+        };
+    }
+
+    private static MaskHead roi(RoiHeads r) {
+        return new MaskHead() {
+            @Override
+            public FcosConfig.MaskHead kind() {
+                return FcosConfig.MaskHead.ROI;
+            }
+
+            @Override
+            public Variable loss(Forward fw, List<Tensor> matched, FcosPostProcessor postProcessor) {
+                // the detections that join the ground-truth boxes as RoIs: post-processing of the
+                // current outputs, off the tape
+                HeadOutputs h = fw.head();
+                List<Detections> dets = postProcessor.apply(h.clsLogits().data(), h.bboxRegression().data(),
+                        h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
+                return r.loss(fw.features(), fw.targets(), dets, fw.images().imageSizes());
+            }
+
+            @Override
+            public List<Tensor> masks(Forward fw, FcosPostProcessor.Result result, List<Detections> resized,
+                                      List<int[]> originalSizes) {
+                return r.masks(fw.features(), resized, fw.images().imageSizes(), originalSizes);
+            }
+        };
     }
 
     /**
@@ -222,17 +261,9 @@ public final class Fcos extends Module {
             matched.add(assigner.assign(fw.anchors(), t.boxes()));
         }
         Map<String, Variable> losses = loss.compute(fw.head(), fw.targets(), fw.anchors(), matched);
-        if (condInst != null) {
+        if (hasMaskHead()) {
             checkResizedMasks(fw.targets());
-            losses.put(LOSS_MASK, condInst.loss(fw.features(), fw.head(), fw.anchors(), fw.targets(), matched));
-        } else if (roiHeads != null) {
-            checkResizedMasks(fw.targets());
-            // the detections that join the ground-truth boxes as RoIs: post-processing of the
-            // current outputs, off the tape
-            HeadOutputs h = fw.head();
-            List<Detections> dets = postProcessor.apply(h.clsLogits().data(), h.bboxRegression().data(),
-                    h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
-            losses.put(LOSS_MASK, roiHeads.loss(fw.features(), fw.targets(), dets, fw.images().imageSizes()));
+            losses.put(LOSS_MASK, maskHead.loss(fw, matched, postProcessor));
         }
         return losses;
     }
@@ -267,12 +298,8 @@ public final class Fcos extends Module {
      * pixels, scores {@code [D]}, labels {@code [D]}) by descending score. Runs without a tape;
      * images are resized to the evaluation size (the last {@code min_size}) in either mode.
      */
-    @SuppressWarnings("try")
     public List<Detections> detect(List<Tensor> images) {
-        try (GradMode.Scope g = GradMode.off()) {
-            Forward fw = run(images, null, false, null);
-            return detections(fw, originalSizes(images));
-        }
+        return detect(images, postProcessor);
     }
 
     /**
@@ -282,16 +309,17 @@ public final class Fcos extends Module {
      * cap depends only on higher-scoring candidates. It is cheaper with a mask head, which then
      * runs on the kept detections only (the pseudo-labeller's case).
      */
-    @SuppressWarnings("try")
     public List<Detections> detect(List<Tensor> images, double minScore) {
-        if (!(minScore > config.scoreThresh())) {
-            return detect(images);
-        }
-        FcosPostProcessor stricter = new FcosPostProcessor(minScore, config.nmsThresh(), config.detectionsPerImg(),
-                config.topkCandidates());
+        return detect(images, minScore > config.scoreThresh() ? new FcosPostProcessor(minScore, config.nmsThresh(),
+                config.detectionsPerImg(), config.topkCandidates()) : postProcessor);
+    }
+
+    /** The one inference forward behind both {@code detect} methods. */
+    @SuppressWarnings("try")
+    private List<Detections> detect(List<Tensor> images, FcosPostProcessor processor) {
         try (GradMode.Scope g = GradMode.off()) {
             Forward fw = run(images, null, false, null);
-            return detections(fw, originalSizes(images), stricter);
+            return detections(fw, originalSizes(images), processor);
         }
     }
 
@@ -305,12 +333,9 @@ public final class Fcos extends Module {
         FcosPostProcessor.Result r = processor.applyWithPoints(h.clsLogits().data(), h.bboxRegression().data(),
                 h.bboxCtrness().data(), fw.anchors(), fw.images().imageSizes());
         List<Detections> d = r.detections();
-        if (condInst != null) {
-            List<Tensor> masks = condInst.masks(fw.features(), h, fw.anchors(), r.points(), fw.images().imageSizes(),
-                    originalSizes);
+        List<Tensor> masks = maskHead.masks(fw, r, d, originalSizes);
+        if (masks != null) {
             d = withMasks(d, masks);
-        } else if (roiHeads != null) {
-            d = withMasks(d, roiHeads.masks(fw.features(), d, fw.images().imageSizes(), originalSizes));
         }
         return transform.postprocess(d, fw.images().imageSizes(), originalSizes);
     }

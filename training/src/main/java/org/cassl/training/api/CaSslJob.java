@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntConsumer;
+import org.cassl.training.compute.Devices;
 import org.cassl.detection.FcosConfig;
 import org.cassl.training.UserInputException;
-import org.cassl.training.cli.CliDefaults;
-import org.cassl.training.cli.ComputeOptions;
-import org.cassl.training.cli.ModelFiles;
-import org.cassl.training.detection.Augmentation;
+import org.cassl.training.model.ModelFiles;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.pipeline.CaSslConfig;
 import org.cassl.training.pipeline.CaSslPipeline;
 import org.cassl.training.pipeline.PseudoLabelOptions;
@@ -47,7 +46,7 @@ public final class CaSslJob extends Job {
 
     private CaSslJob(Builder b) {
         this.b = b;
-        this.listeners = new Listeners(b.listeners);
+        this.listeners = new Listeners(b.listeners());
     }
 
     /**
@@ -76,7 +75,7 @@ public final class CaSslJob extends Job {
      * stage (the warmup as many), batch 8, learning rate 0.01, seed 0, tau 0.5, 2 loader threads,
      * the class-agnostic warmup only, CPU.
      */
-    public static final class Builder {
+    public static final class Builder extends JobBuilder<Builder> {
         private final Path config;
         private final Path labeled;
         private final Path labeledImages;
@@ -84,18 +83,18 @@ public final class CaSslJob extends Job {
         private final Path val;
         private final Path valImages;
         private final Path out;
-        private long iterations = CliDefaults.caSslIters();
+        private long iterations = Defaults.CA_SSL_ITERS;
         private Long warmupIterations;
-        private int batchSize = CliDefaults.batch();
-        private double lr = CliDefaults.lr();
-        private long seed = CliDefaults.seed();
-        private int workers = CliDefaults.workers();
-        private double tau = CliDefaults.tau();
+        private int batchSize = Defaults.BATCH;
+        private double lr = Defaults.LR;
+        private long seed = Defaults.SEED;
+        private int workers = Defaults.WORKERS;
+        private double tau = Defaults.TAU;
+        private int evalEvery = Defaults.EVAL_EVERY;
+        private int lrWarmup = 500;
+        private int checkpointEvery = Defaults.CHECKPOINT_EVERY;
         private boolean classAware;
         private boolean classAgnostic = true;
-        private String device = CliDefaults.DEVICE;
-        private int cpuThreads = Integer.parseInt(CliDefaults.CPU_THREADS);
-        private final List<JobListener> listeners = new ArrayList<>();
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -209,6 +208,44 @@ public final class CaSslJob extends Job {
         }
 
         /**
+         * Validate the teacher and the fine-tuned model every this many iterations, for learning
+         * curves in their {@code metrics.jsonl} (default 0: only at the end).
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder evalEvery(int n) {
+            this.evalEvery = atLeast(0, n, "evalEvery");
+            return this;
+        }
+
+        /**
+         * The longest linear learning-rate warmup of a stage, in iterations: each stage warms up
+         * for min(n, its iterations / 5) (default 500, the training default).
+         *
+         * @param n 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
+        public Builder learningRateWarmup(int n) {
+            this.lrWarmup = atLeast(0, n, "learningRateWarmup");
+            return this;
+        }
+
+        /**
+         * Write a checkpoint every this many iterations (default 200; the last iteration always does).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder checkpointEvery(int n) {
+            this.checkpointEvery = atLeast(1, n, "checkpointEvery");
+            return this;
+        }
+
+        /**
          * Which warmups to run: the class-agnostic one (CA-SSL, default on) and the class-aware
          * ablation (default off).
          *
@@ -227,45 +264,6 @@ public final class CaSslJob extends Job {
         }
 
         /**
-         * Where to compute (default {@code "cpu"}).
-         *
-         * @param device {@code "cpu"}, {@code "cuda"} or {@code "cuda:N"}
-         * @return this builder
-         * @throws NullPointerException if {@code device} is null
-         */
-        public Builder device(String device) {
-            this.device = Objects.requireNonNull(device, "device");
-            return this;
-        }
-
-        /**
-         * CPU worker threads of the tensor kernels, process-wide (default 0: unchanged).
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder cpuThreads(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("cpuThreads must be 0 (unchanged) or more, got " + n);
-            }
-            this.cpuThreads = n;
-            return this;
-        }
-
-        /**
-         * Adds a listener ({@link JobListener#onStage} marks each stage).
-         *
-         * @param listener the listener
-         * @return this builder
-         * @throws NullPointerException if {@code listener} is null
-         */
-        public Builder listener(JobListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -273,11 +271,16 @@ public final class CaSslJob extends Job {
         public CaSslJob build() {
             return new CaSslJob(this);
         }
+
+        @Override
+        Builder self() {
+            return this;
+        }
     }
 
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
-        ComputeOptions.apply(b.device, b.cpuThreads);
+        Devices.resolve(b.device());
         FcosConfig model = Errors.loading(() -> ModelFiles.config(b.config));
         List<WarmupMode> modes = new ArrayList<>();
         if (b.classAgnostic) {
@@ -288,15 +291,8 @@ public final class CaSslJob extends Job {
         }
         UnlabeledImages u = Files.isDirectory(b.unlabeled) ? UnlabeledImages.folder(b.unlabeled)
                 : UnlabeledImages.list(b.unlabeled);
-        TrainOptions stage;
-        TrainOptions warm;
-        try {
-            stage = CliDefaults.caSslStageOptions(b.iterations, b.batchSize, b.lr, b.seed, b.workers);
-            warm = b.warmupIterations == null ? stage
-                    : CliDefaults.caSslStageOptions(b.warmupIterations, b.batchSize, b.lr, b.seed, b.workers);
-        } catch (UserInputException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        TrainOptions stage = stageOptions(b.iterations, b.evalEvery);
+        TrainOptions warm = stageOptions(b.warmupIterations == null ? b.iterations : b.warmupIterations, 0);
         CaSslConfig cfg = new CaSslConfig(model, b.labeled, b.labeledImages, u, b.val, b.valImages, b.out, stage, warm, stage,
                 PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard());
         CaSslPipeline.Listener bridge = new CaSslPipeline.Listener() {
@@ -334,6 +330,13 @@ public final class CaSslJob extends Job {
                     "ca-ssl: finished; results in " + b.out.resolve("results.json"));
         }
         return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, results, "ca-ssl: cancelled; resumable");
+    }
+
+    /** One stage's recipe: the training defaults with this job's five settings. */
+    private TrainOptions stageOptions(long iterations, int evalEvery) {
+        return TrainOptions.recipe(iterations, b.batchSize, b.lr, Defaults.OPTIMIZER, Defaults.SCHEDULE,
+                (int) Math.min(b.lrWarmup, iterations / 5),
+                Defaults.WEIGHT_DECAY, b.seed, b.workers, evalEvery, b.checkpointEvery);
     }
 
     private static List<String> expectedKeys(List<WarmupMode> modes) {

@@ -1,5 +1,7 @@
 package org.cassl.training.api;
 
+import org.cassl.training.eval.DetectionResults;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,24 +83,10 @@ public final class CocoEvaluation {
         for (Map.Entry<Long, List<Detection>> e : detections.entrySet()) {
             Objects.requireNonNull(e.getValue(), "detections of image " + e.getKey());
             for (Detection d : e.getValue()) {
-                dts.add(toCoco(e.getKey(), d, iouType == IouType.SEGM));
+                dts.add(DetectionResults.toCoco(e.getKey(), d, iouType == IouType.SEGM));
             }
         }
         return run(readGt(groundTruth), dts, iouType, "detections");
-    }
-
-    /** A detection as a COCO result entry (xywh box, category id = label, RLE mask when present). */
-    static CocoAnnotation toCoco(long imageId, Detection d, boolean needMask) {
-        Box b = d.box();
-        Segmentation seg = null;
-        if (d.mask() != null) {
-            seg = new Segmentation.CompressedRle(d.mask().height(), d.mask().width(), d.mask().toCocoRle());
-        } else if (needMask) {
-            throw new IllegalArgumentException("mask evaluation needs masks, but a detection of image " + imageId
-                    + " has none (the model has no mask head?)");
-        }
-        return CocoAnnotation.detection(imageId, d.label(), new Bbox(b.x1(), b.y1(), b.width(), b.height()), seg,
-                d.score());
     }
 
     private static CocoDataset readGt(Path gt) {

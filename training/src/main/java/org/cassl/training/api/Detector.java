@@ -1,5 +1,7 @@
 package org.cassl.training.api;
 
+import org.cassl.training.eval.DetectionResults;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,15 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.cassl.training.compute.Devices;
 import org.cassl.detection.Detections;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Device;
 import org.cassl.tensor.Tensor;
-import org.cassl.training.cli.CliDefaults;
-import org.cassl.training.cli.ComputeOptions;
-import org.cassl.training.cli.ModelFiles;
+import org.cassl.training.model.ModelFiles;
 import org.cassl.training.data.Images;
 
 /**
@@ -96,10 +97,9 @@ public final class Detector implements AutoCloseable {
     public static final class Builder {
         private final Path config;
         private final Path weights;
-        private String device = CliDefaults.DEVICE;
-        private int cpuThreads = Integer.parseInt(CliDefaults.CPU_THREADS);
+        private String device = Defaults.DEVICE;
         private Double scoreThreshold;
-        private int batchSize = CliDefaults.detectBatch();
+        private int batchSize = Defaults.DETECT_BATCH;
 
         private Builder(Path config, Path weights) {
             this.config = config;
@@ -115,23 +115,6 @@ public final class Detector implements AutoCloseable {
          */
         public Builder device(String device) {
             this.device = Objects.requireNonNull(device, "device");
-            return this;
-        }
-
-        /**
-         * CPU worker threads of the tensor kernels (0, the default: leave the current setting,
-         * which is all processors). The CPU pool is shared by the whole process, so this setting
-         * applies to every model in it.
-         *
-         * @param threads 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code threads} is negative
-         */
-        public Builder cpuThreads(int threads) {
-            if (threads < 0) {
-                throw new IllegalArgumentException("cpuThreads must be 0 (unchanged) or more, got " + threads);
-            }
-            this.cpuThreads = threads;
             return this;
         }
 
@@ -175,7 +158,7 @@ public final class Detector implements AutoCloseable {
          */
         public Detector build() {
             return Errors.loading(() -> {
-                Device d = ComputeOptions.apply(device, cpuThreads);
+                Device d = Devices.resolve(device);
                 if (!Files.isRegularFile(config)) {
                     throw new ModelLoadException("config file not found: " + config);
                 }
@@ -302,33 +285,10 @@ public final class Detector implements AutoCloseable {
             for (Tensor t : images) {
                 onDevice.add(t.device().equals(device) ? t : t.to(device));
             }
-            List<Detections> dets = model.detect(onDevice);
-            List<List<Detection>> out = new ArrayList<>(dets.size());
-            for (Detections d : dets) {
-                out.add(convert(d));
-            }
-            return out;
+            return DetectionResults.toHost(model.detect(onDevice));
         } finally {
             r.unlock();
         }
-    }
-
-    /** Internal detections to records (masks thresholded at 0.5). */
-    static List<Detection> convert(Detections d) {
-        int n = d.size();
-        float[] b = d.boxes().toFloatArray();
-        float[] s = d.scores().toFloatArray();
-        long[] l = d.labels().toLongArray();
-        Tensor mt = d.masks();
-        float[] masks = mt != null ? mt.toFloatArray() : null;
-        int h = mt != null ? mt.size(1) : 0;
-        int w = mt != null ? mt.size(2) : 0;
-        List<Detection> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Mask m = masks != null ? Mask.threshold(masks, i * h * w, w, h) : null;
-            out.add(new Detection(new Box(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]), s[i], (int) l[i], m));
-        }
-        return List.copyOf(out);
     }
 
     private void checkOpen() {

@@ -39,11 +39,29 @@ public final class Mask {
         return new Mask(width, height, b);
     }
 
-    /** Thresholds {@code probs[offset + y * width + x] >= 0.5}. */
-    static Mask threshold(float[] probs, int offset, int width, int height) {
+    /** The probability at and above which a pixel belongs to the object (torchvision's 0.5). */
+    public static final float THRESHOLD = 0.5f;
+
+    /**
+     * A model's mask probabilities thresholded at {@link #THRESHOLD}: pixel (x, y) is inside when
+     * {@code probs[offset + y * width + x] >= 0.5}. The one place where cassl binarises masks.
+     *
+     * @param probs  probabilities, row-major
+     * @param offset index of pixel (0, 0)
+     * @param width  columns, positive
+     * @param height rows, positive
+     * @return the mask
+     * @throws NullPointerException      if {@code probs} is null
+     * @throws IllegalArgumentException  if a size is not positive
+     * @throws IndexOutOfBoundsException if {@code probs} is too short
+     */
+    public static Mask fromProbabilities(float[] probs, int offset, int width, int height) {
+        Objects.requireNonNull(probs, "probs");
+        checkSize(width, height, width * height);
+        Objects.checkFromIndexSize(offset, width * height, probs.length);
         byte[] b = new byte[width * height];
         for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) (probs[offset + i] >= 0.5f ? 1 : 0);
+            b[i] = (byte) (probs[offset + i] >= THRESHOLD ? 1 : 0);
         }
         return new Mask(width, height, b);
     }

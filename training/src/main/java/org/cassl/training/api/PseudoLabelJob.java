@@ -4,12 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.cassl.training.compute.Devices;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.tensor.Device;
-import org.cassl.training.cli.CliDefaults;
-import org.cassl.training.cli.ComputeOptions;
-import org.cassl.training.cli.ModelFiles;
+import org.cassl.training.model.ModelFiles;
 import org.cassl.training.pipeline.PseudoLabelOptions;
 import org.cassl.training.pipeline.PseudoLabeler;
 import org.cassl.training.pipeline.UnlabeledImages;
@@ -37,7 +36,7 @@ public final class PseudoLabelJob extends Job {
 
     private PseudoLabelJob(Builder b) {
         this.b = b;
-        this.listeners = new Listeners(b.listeners);
+        this.listeners = new Listeners(b.listeners());
     }
 
     /**
@@ -60,18 +59,15 @@ public final class PseudoLabelJob extends Job {
      * Settings of a {@link PseudoLabelJob}; defaults are {@code cassl pseudo-label}'s: tau 0.5, NMS
      * IoU 0.6, at most 100 per image, batches of 8 images, CPU.
      */
-    public static final class Builder {
+    public static final class Builder extends JobBuilder<Builder> {
         private final Path config;
         private final Path weights;
         private final Path images;
         private final Path out;
-        private double tau = CliDefaults.tau();
-        private double nms = CliDefaults.nms();
-        private int maxPerImage = CliDefaults.maxPerImage();
-        private int batchSize = CliDefaults.pseudoLabelBatch();
-        private String device = CliDefaults.DEVICE;
-        private int cpuThreads = Integer.parseInt(CliDefaults.CPU_THREADS);
-        private final java.util.List<JobListener> listeners = new java.util.ArrayList<>();
+        private double tau = Defaults.TAU;
+        private double nms = Defaults.PSEUDO_LABEL_NMS;
+        private int maxPerImage = Defaults.MAX_PER_IMAGE;
+        private int batchSize = Defaults.PSEUDO_LABEL_BATCH;
 
         private Builder(Path config, Path weights, Path images, Path out) {
             this.config = config;
@@ -141,45 +137,6 @@ public final class PseudoLabelJob extends Job {
         }
 
         /**
-         * Where to compute (default {@code "cpu"}).
-         *
-         * @param device {@code "cpu"}, {@code "cuda"} or {@code "cuda:N"}
-         * @return this builder
-         * @throws NullPointerException if {@code device} is null
-         */
-        public Builder device(String device) {
-            this.device = Objects.requireNonNull(device, "device");
-            return this;
-        }
-
-        /**
-         * CPU worker threads of the tensor kernels, process-wide (default 0: unchanged).
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder cpuThreads(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("cpuThreads must be 0 (unchanged) or more, got " + n);
-            }
-            this.cpuThreads = n;
-            return this;
-        }
-
-        /**
-         * Adds a listener ({@link JobListener#onImagesLabeled} reports progress).
-         *
-         * @param listener the listener
-         * @return this builder
-         * @throws NullPointerException if {@code listener} is null
-         */
-        public Builder listener(JobListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -187,11 +144,16 @@ public final class PseudoLabelJob extends Job {
         public PseudoLabelJob build() {
             return new PseudoLabelJob(this);
         }
+
+        @Override
+        Builder self() {
+            return this;
+        }
     }
 
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
-        Device device = Errors.loading(() -> ComputeOptions.apply(b.device, b.cpuThreads));
+        Device device = Errors.loading(() -> Devices.resolve(b.device()));
         UnlabeledImages input = Files.isDirectory(b.images) ? UnlabeledImages.folder(b.images) : UnlabeledImages.list(b.images);
         PseudoLabelOptions opts = new PseudoLabelOptions(b.tau, b.nms, b.maxPerImage, b.batchSize);
         Fcos teacher = Errors.loading(() -> {
@@ -214,7 +176,9 @@ public final class PseudoLabelJob extends Job {
                         }
                     });
             String msg = "pseudo-labels: " + s.boxes() + " boxes on " + s.images() + " images -> " + b.out
-                    + (s.skipped() > 0 ? "; " + s.skipped() + " unreadable image(s) skipped" : "");
+                    + (s.skipped() > 0 ? "; " + s.skipped() + " unreadable image(s) skipped" : "")
+                    + (input.skipped() > 0 ? "; " + input.skipped() + " non-image file(s) ignored" : "")
+                    + (s.resumed() > 0 ? "; " + s.resumed() + " image(s) taken over from an interrupted run" : "");
             listeners.targets().forEach(l -> l.onFinish("pseudo-label", JobResult.Status.COMPLETED, msg));
             return new JobResult(JobResult.Status.COMPLETED, s.images(), b.out, null, Map.of(), msg);
         } catch (Stop e) {

@@ -8,15 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.cassl.training.compute.Devices;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.coco.CocoDataset;
 import org.cassl.detection.coco.CocoReader;
 import org.cassl.training.UserInputException;
-import org.cassl.training.cli.CliDefaults;
-import org.cassl.training.cli.ComputeOptions;
-import org.cassl.training.cli.ModelFiles;
-import org.cassl.training.detection.Augmentation;
-import org.cassl.training.detection.LabelMode;
+import org.cassl.training.model.ModelFiles;
+import org.cassl.training.data.Augmentation;
+import org.cassl.training.data.LabelMode;
 import org.cassl.training.pipeline.TrainRun;
 import org.cassl.training.pipeline.TrainSpec;
 import org.cassl.training.trainer.CancellationToken;
@@ -51,7 +50,7 @@ public final class TrainingJob extends Job {
 
     private TrainingJob(Builder b) {
         this.b = b;
-        this.listeners = new Listeners(b.listeners);
+        this.listeners = new Listeners(b.listeners());
     }
 
     /**
@@ -75,23 +74,23 @@ public final class TrainingJob extends Job {
      * min(500, iterations/5), seed 0, 2 loader threads, a checkpoint every 200 iterations,
      * evaluation at the end only, augmentation on, CPU.
      */
-    public static final class Builder {
+    public static final class Builder extends JobBuilder<Builder> {
         private final Path config;
         private final Path annotations;
         private final Path images;
         private final Path out;
         private Long iterations;
-        private int epochs = CliDefaults.epochs();
-        private int batchSize = CliDefaults.batch();
-        private double lr = CliDefaults.lr();
-        private String optimizer = CliDefaults.OPTIMIZER;
-        private String schedule = CliDefaults.SCHEDULE;
-        private int warmupIters = CliDefaults.warmupIters();
-        private double weightDecay = CliDefaults.weightDecay();
-        private long seed = CliDefaults.seed();
-        private int workers = CliDefaults.workers();
-        private int evalEvery = CliDefaults.evalEvery();
-        private int checkpointEvery = CliDefaults.checkpointEvery();
+        private int epochs = Defaults.EPOCHS;
+        private int batchSize = Defaults.BATCH;
+        private double lr = Defaults.LR;
+        private String optimizer = Defaults.OPTIMIZER;
+        private String schedule = Defaults.SCHEDULE;
+        private int warmupIters = Defaults.WARMUP_ITERS;
+        private double weightDecay = Defaults.WEIGHT_DECAY;
+        private long seed = Defaults.SEED;
+        private int workers = Defaults.WORKERS;
+        private int evalEvery = Defaults.EVAL_EVERY;
+        private int checkpointEvery = Defaults.CHECKPOINT_EVERY;
         private Path valAnnotations;
         private Path valImages;
         private Path init;
@@ -99,9 +98,6 @@ public final class TrainingJob extends Job {
         private boolean classAgnostic;
         private boolean augment = true;
         private boolean resume;
-        private String device = CliDefaults.DEVICE;
-        private int cpuThreads = Integer.parseInt(CliDefaults.CPU_THREADS);
-        private final List<JobListener> listeners = new ArrayList<>();
 
         private Builder(Path config, Path annotations, Path images, Path out) {
             this.config = config;
@@ -355,45 +351,6 @@ public final class TrainingJob extends Job {
         }
 
         /**
-         * Where to compute (default {@code "cpu"}).
-         *
-         * @param device {@code "cpu"}, {@code "cuda"} or {@code "cuda:N"}
-         * @return this builder
-         * @throws NullPointerException if {@code device} is null
-         */
-        public Builder device(String device) {
-            this.device = Objects.requireNonNull(device, "device");
-            return this;
-        }
-
-        /**
-         * CPU worker threads of the tensor kernels, process-wide (default 0: unchanged).
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder cpuThreads(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("cpuThreads must be 0 (unchanged) or more, got " + n);
-            }
-            this.cpuThreads = n;
-            return this;
-        }
-
-        /**
-         * Adds a listener (any number; called in the order added).
-         *
-         * @param listener the listener
-         * @return this builder
-         * @throws NullPointerException if {@code listener} is null
-         */
-        public Builder listener(JobListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -401,11 +358,16 @@ public final class TrainingJob extends Job {
         public TrainingJob build() {
             return new TrainingJob(this);
         }
+
+        @Override
+        Builder self() {
+            return this;
+        }
     }
 
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
-        ComputeOptions.apply(b.device, b.cpuThreads);
+        Devices.resolve(b.device());
         FcosConfig cfg = Errors.loading(() -> ModelFiles.config(b.config));
         if (b.classAgnostic) {
             cfg = cfg.withNumClasses(2);
@@ -417,19 +379,13 @@ public final class TrainingJob extends Job {
         CocoDataset val = b.valAnnotations == null ? null : read(b.valAnnotations);
         long iters = b.iterations != null ? b.iterations
                 : (long) b.epochs * Math.max(1, train.images().size() / Math.max(1, b.batchSize));
-        TrainOptions o;
-        try {
-            o = CliDefaults.trainOptions(iters, b.batchSize, b.lr, b.optimizer, b.schedule, b.warmupIters, b.weightDecay,
-                    b.seed, b.workers, b.evalEvery, b.checkpointEvery);
-        } catch (UserInputException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        TrainOptions o = TrainOptions.recipe(iters, b.batchSize, b.lr, b.optimizer, b.schedule, b.warmupIters, b.weightDecay,
+                b.seed, b.workers, b.evalEvery, b.checkpointEvery);
         TrainSpec spec = new TrainSpec("train", cfg, train, b.images, b.classAgnostic ? LabelMode.CLASS_AGNOSTIC
                 : LabelMode.CATEGORY_ID, b.augment ? Augmentation.standard() : Augmentation.NONE, val, b.valImages, b.init,
                 b.reinitClassLogits, o, b.out);
         boolean resume = b.resume || again;
-        if (!resume && (Files.exists(TrainRun.weightsOf(b.out))
-                || !new org.cassl.training.checkpoint.CheckpointStore(b.out, 1).list().isEmpty())) {
+        if (!resume && holdsRun(b.out)) {
             throw new DataException(b.out + " already holds a run; use resume(true) to continue it, or another output "
                     + "folder");
         }
@@ -441,6 +397,20 @@ public final class TrainingJob extends Job {
         }
         return new JobResult(done ? JobResult.Status.COMPLETED : JobResult.Status.CANCELLED, outcome.iterations(), b.out,
                 done ? TrainRun.weightsOf(b.out) : null, metrics, outcome.message());
+    }
+
+    /**
+     * Whether a folder already holds a training run (final weights or a checkpoint): a job on it
+     * needs {@code resume(true)}.
+     *
+     * @param folder a run folder
+     * @return true if it holds a run
+     * @throws NullPointerException if {@code folder} is null
+     */
+    public static boolean holdsRun(Path folder) {
+        Objects.requireNonNull(folder, "folder");
+        return Files.exists(TrainRun.weightsOf(folder))
+                || !new org.cassl.training.checkpoint.CheckpointStore(folder, 1).list().isEmpty();
     }
 
     static CocoDataset read(Path ann) {

@@ -3,7 +3,7 @@ package org.cassl.training.pipeline;
 import java.nio.file.Path;
 import java.util.List;
 import org.cassl.detection.FcosConfig;
-import org.cassl.training.detection.Augmentation;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.trainer.TrainOptions;
 
 /**

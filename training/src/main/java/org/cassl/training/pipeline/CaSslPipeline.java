@@ -13,7 +13,7 @@ import org.cassl.detection.coco.CocoReader;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.nn.Weights;
 import org.cassl.training.UserInputException;
-import org.cassl.training.detection.LabelMode;
+import org.cassl.training.data.LabelMode;
 import org.cassl.training.trainer.CancellationToken;
 import org.cassl.training.trainer.TrainOutcome;
 import org.cassl.training.trainer.TrainingListener;

@@ -25,14 +25,15 @@ import org.cassl.detection.coco.CocoDataset;
 import org.cassl.detection.coco.CocoImage;
 import org.cassl.detection.coco.CocoWriter;
 import org.cassl.detection.coco.Segmentation;
-import org.cassl.detection.coco.mask.Rle;
+import org.cassl.training.api.Box;
+import org.cassl.training.api.Detection;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.tensor.Tensor;
 import org.cassl.training.UserInputException;
 import org.cassl.training.data.ImageReadException;
 import org.cassl.training.data.Images;
 import org.cassl.training.data.RgbImage;
-import org.cassl.training.detection.DetectionResults;
+import org.cassl.training.eval.DetectionResults;
 
 /**
  * Stage 2 of CA-SSL: the teacher labels unlabeled images. Detections with score >= tau survive a
@@ -111,7 +112,7 @@ public final class PseudoLabeler {
                 decoded.forEach(d -> tensors.add(d.toTensor().to(teacher.backbone().parameters().get(0).data().device())));
                 List<Detections> dets = tensors.isEmpty() ? List.of() : teacher.detect(tensors, options.tau());
                 for (int k = 0; k < ok.size(); k++) {
-                    ObjectNode rec = record(ok.get(k), decoded.get(k), dets.get(k));
+                    ObjectNode rec = record(ok.get(k), decoded.get(k), DetectionResults.toHost(dets.get(k)));
                     done.put(ok.get(k), rec);
                     w.write(JSON.writeValueAsString(rec));
                     w.newLine();
@@ -181,48 +182,45 @@ public final class PseudoLabeler {
     }
 
     /** One image's kept detections as a JSON record. */
-    private ObjectNode record(int index, RgbImage im, Detections d) {
+    private ObjectNode record(int index, RgbImage im, List<Detection> d) {
         ObjectNode rec = JSON.createObjectNode();
         rec.put("index", index);
         rec.put("width", im.width());
         rec.put("height", im.height());
         ArrayNode anns = rec.putArray("annotations");
-        Tensor scores = d.scores();
-        float[] s = scores.toFloatArray();
-        long[] lab = d.labels().toLongArray();
-        List<Integer> candidates = new ArrayList<>();
-        for (int i = 0; i < s.length; i++) {
+        List<Detection> candidates = new ArrayList<>();
+        for (Detection x : d) {
             // label 0 is torchvision's unused background channel: never an object
-            if (s[i] >= options.tau() && lab[i] >= 1) {
-                candidates.add(i);
+            if (x.score() >= options.tau() && x.label() >= 1) {
+                candidates.add(x);
             }
         }
         if (candidates.isEmpty()) {
             return rec;
         }
-        long[] idx = candidates.stream().mapToLong(Integer::longValue).toArray();
-        Tensor sel = Tensor.of(idx, idx.length);
-        Tensor boxes = d.boxes().indexSelect(0, sel);
-        long[] keep = Nms.nms(boxes, scores.indexSelect(0, sel), options.nmsThreshold()).toLongArray();
-        float[] b = d.boxes().toFloatArray();
-        long[] labels = d.labels().toLongArray();
-        float[] masks = d.masks() != null ? d.masks().toFloatArray() : null;
-        int plane = im.height() * im.width();
+        float[] boxes = new float[4 * candidates.size()];
+        float[] scores = new float[candidates.size()];
+        for (int i = 0; i < candidates.size(); i++) {
+            Box b = candidates.get(i).box();
+            boxes[4 * i] = b.x1();
+            boxes[4 * i + 1] = b.y1();
+            boxes[4 * i + 2] = b.x2();
+            boxes[4 * i + 3] = b.y2();
+            scores[i] = candidates.get(i).score();
+        }
+        long[] keep = Nms.nms(Tensor.of(boxes, candidates.size(), 4), Tensor.of(scores, candidates.size()),
+                options.nmsThreshold()).toLongArray();
         for (int k = 0; k < Math.min(keep.length, options.maxPerImage()); k++) {
-            int i = candidates.get((int) keep[k]);
+            Detection x = candidates.get((int) keep[k]);
+            Bbox box = DetectionResults.bbox(x.box());
             ObjectNode a = anns.addObject();
-            double x1 = b[4 * i];
-            double y1 = b[4 * i + 1];
-            double bw = b[4 * i + 2] - x1;
-            double bh = b[4 * i + 3] - y1;
-            a.putArray("bbox").add(x1).add(y1).add(bw).add(bh);
-            a.put("teacher_category_id", labels[i]);
-            a.put("teacher_score", s[i]);
-            double area = bw * bh;
-            if (masks != null) {
-                Segmentation.CompressedRle rle = (Segmentation.CompressedRle) DetectionResults.toCompressedRle(masks,
-                        i * plane, im.height(), im.width());
-                area = Rle.fromCompressedString(rle.height(), rle.width(), rle.counts()).area();
+            a.putArray("bbox").add(box.x()).add(box.y()).add(box.width()).add(box.height());
+            a.put("teacher_category_id", x.label());
+            a.put("teacher_score", x.score());
+            double area = box.width() * box.height();
+            Segmentation.CompressedRle rle = DetectionResults.segmentation(x.mask());
+            if (rle != null) {
+                area = x.mask().area();
                 ObjectNode seg = a.putObject("segmentation");
                 seg.putArray("size").add(rle.height()).add(rle.width());
                 seg.put("counts", rle.counts());

@@ -3,8 +3,8 @@ package org.cassl.training.pipeline;
 import java.nio.file.Path;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.coco.CocoDataset;
-import org.cassl.training.detection.Augmentation;
-import org.cassl.training.detection.LabelMode;
+import org.cassl.training.data.Augmentation;
+import org.cassl.training.data.LabelMode;
 import org.cassl.training.trainer.TrainOptions;
 
 /**

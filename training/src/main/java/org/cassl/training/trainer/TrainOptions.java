@@ -46,6 +46,22 @@ public record TrainOptions(long iterations, int batchSize, double lr, double mom
         }
     }
 
+    /**
+     * The training recipe of the API and the command line: these options with the fixed parts
+     * (momentum 0.9, warmup factor 0.001, clip norm 10, prefetch 4, log every 20, keep 2
+     * checkpoints). A negative {@code warmup} means min(500, iterations / 5).
+     *
+     * @throws IllegalArgumentException when an option is out of range
+     */
+    public static TrainOptions recipe(long iterations, int batchSize, double lr, String optimizer, String schedule,
+                                      int warmup, double weightDecay, long seed, int workers, int evalEvery,
+                                      int checkpointEvery) {
+        int w = warmup >= 0 ? warmup : (int) Math.min(500, iterations / 5);
+        return new TrainOptions(iterations, batchSize, lr, 0.9, weightDecay, optimizer.toLowerCase(java.util.Locale.ROOT),
+                w, 0.001, schedule.toLowerCase(java.util.Locale.ROOT), 10.0, seed, Math.max(0, workers), 4, 20,
+                Math.max(1, checkpointEvery), 2, Math.max(0, evalEvery));
+    }
+
     public static TrainOptions defaults(long iterations, int batchSize, double lr) {
         return new TrainOptions(iterations, batchSize, lr, 0.9, 1e-4, "sgd", (int) Math.min(500, iterations / 5), 0.001,
                 "multistep", 10.0, 0, 2, 4, 20, (int) Math.max(1, Math.min(iterations, 500)), 2, 0);

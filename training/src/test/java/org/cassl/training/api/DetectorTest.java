@@ -131,7 +131,6 @@ class DetectorTest {
         assertTrue(ie.getMessage().contains("missing.png"), ie.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Detector.builder(tiny.config, tiny.weights).batchSize(0));
         assertThrows(IllegalArgumentException.class, () -> Detector.builder(tiny.config, tiny.weights).scoreThreshold(2));
-        assertThrows(IllegalArgumentException.class, () -> Detector.builder(tiny.config, tiny.weights).cpuThreads(-1));
         assertThrows(NullPointerException.class, () -> Detector.load(null, tiny.weights));
         ModelLoadException me = assertThrows(ModelLoadException.class,
                 () -> Detector.load(tiny.config, dir.resolve("nope.safetensors")));
@@ -159,7 +158,7 @@ class DetectorTest {
         assertEquals(3, m.area());
         assertTrue(m.get(0, 1));
         assertFalse(m.get(2, 1));
-        assertEquals(m, Mask.threshold(new float[] {0.9f, 0.1f, 0.49f, 0.5f, 1f, 0f}, 0, 3, 2));
+        assertEquals(m, Mask.fromProbabilities(new float[] {0.9f, 0.1f, 0.49f, 0.5f, 1f, 0f}, 0, 3, 2));
         assertFalse(m.toCocoRle().isEmpty());
         assertThrows(IllegalArgumentException.class, () -> Mask.of(2, 2, new boolean[3]));
         assertTrue(Files.exists(tiny.weights));

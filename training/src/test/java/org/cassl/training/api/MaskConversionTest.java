@@ -1,5 +1,6 @@
 package org.cassl.training.api;
 
+import org.cassl.training.eval.DetectionResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,7 +23,7 @@ class MaskConversionTest {
         };
         Detections d = new Detections(Tensor.of(new float[] {0, 0, 3, 2, 1, 0, 3, 2}, 2, 4),
                 Tensor.of(new float[] {0.8f, 0.3f}, 2), Tensor.of(new long[] {3, 5}, 2), Tensor.of(probs, 2, 2, 3));
-        List<Detection> out = Detector.convert(d);
+        List<Detection> out = DetectionResults.toHost(d);
         assertEquals(2, out.size());
         Mask m0 = out.get(0).mask();
         assertEquals(3, m0.width());
@@ -40,6 +41,6 @@ class MaskConversionTest {
                 m0.toCocoRle());
         Detections none = new Detections(Tensor.of(new float[] {0, 0, 1, 1}, 1, 4), Tensor.of(new float[] {0.5f}, 1),
                 Tensor.of(new long[] {1}, 1));
-        assertNull(Detector.convert(none).get(0).mask());
+        assertNull(DetectionResults.toHost(none).get(0).mask());
     }
 }

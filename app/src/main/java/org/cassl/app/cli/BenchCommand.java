@@ -1,0 +1,166 @@
+package org.cassl.app.cli;
+
+import java.util.concurrent.Callable;
+import org.cassl.bench.ConvBench;
+import org.cassl.bench.DetectMemoryBench;
+import org.cassl.bench.FcosStepBench;
+import org.cassl.bench.GemmBench;
+import org.cassl.bench.NmsBench;
+import org.cassl.bench.Result;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cassl bench NAME ...}: end-to-end benchmarks with the PyTorch peer side by side. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks. With PyTorch/numpy installed for /usr/bin/python3 the peer runs side by side in the",
+            "same invocation (same shape, same thread count) and the ratio is printed (speedup_over_peer > 1: we are faster)."},
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Nms.class, BenchCommand.FcosStep.class,
+            BenchCommand.DetectMemory.class, CommandLine.HelpCommand.class})
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every benchmark has. */
+    static class Common {
+        @Option(names = "--threads", defaultValue = "2", description = "Threads for us and the peer (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Minimum warm-up repetitions (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--no-peer", description = "Skip the PyTorch/numpy peer.")
+        boolean noPeer;
+
+        @Option(names = "--json", description = "Print one JSON line (median_ms, gflops, peer_median_ms, speedup_over_peer, ...).")
+        boolean json;
+
+        Integer print(Result r) {
+            System.out.println(json ? r.toJson() : r.toString());
+            return 0;
+        }
+
+        void check() {
+            if (threads < 1 || reps < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--threads and --reps must be positive and --warmup non-negative");
+            }
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true, description = "float32 N x N x N matrix product (peer: numpy/OpenBLAS).")
+    static final class Gemm extends Common implements Callable<Integer> {
+        @Option(names = "--size", defaultValue = "1024", description = "N (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Override
+        public Integer call() {
+            check();
+            return print(GemmBench.run(size, threads, warmup, reps, !noPeer));
+        }
+    }
+
+    @Command(name = "conv", mixinStandardHelpOptions = true,
+            description = "float32 k x k convolution, stride 1, same padding (peer: PyTorch/oneDNN).")
+    static final class Conv extends Common implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "2", description = "B (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--in-channels", defaultValue = "256", description = "C (default: ${DEFAULT-VALUE}).")
+        int inChannels;
+
+        @Option(names = "--out-channels", defaultValue = "256", description = "K; must equal C (default: ${DEFAULT-VALUE}).")
+        int outChannels;
+
+        @Option(names = "--size", defaultValue = "64", description = "S, square input (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--kernel", defaultValue = "3", description = "k, odd (default: ${DEFAULT-VALUE}).")
+        int kernel;
+
+        @Option(names = "--backward", description = "Time forward plus both backward passes.")
+        boolean backward;
+
+        @Override
+        public Integer call() {
+            check();
+            if (inChannels != outChannels) {
+                throw new IllegalArgumentException("conv bench: --in-channels and --out-channels must be equal, got "
+                        + inChannels + " and " + outChannels);
+            }
+            return print(ConvBench.run(batch, inChannels, size, kernel, backward ? ConvBench.Mode.FORWARD_BACKWARD
+                    : ConvBench.Mode.FORWARD, threads, warmup, reps, !noPeer));
+        }
+    }
+
+    @Command(name = "nms", mixinStandardHelpOptions = true, description = "Greedy NMS on random boxes (peer: torchvision.ops.nms).")
+    static final class Nms extends Common implements Callable<Integer> {
+        @Option(names = "--boxes", defaultValue = "100000", description = "N (default: ${DEFAULT-VALUE}).")
+        int boxes;
+
+        @Option(names = "--iou", defaultValue = "0.5", description = "IoU threshold (default: ${DEFAULT-VALUE}).")
+        double iou;
+
+        @Override
+        public Integer call() {
+            check();
+            return print(NmsBench.run(boxes, iou, threads, warmup, reps, !noPeer));
+        }
+    }
+
+    @Command(name = "fcos-step", mixinStandardHelpOptions = true,
+            description = "One FCOS training step: forward, backward, SGD update (peer: torchvision FCOS).")
+    static final class FcosStep extends Common implements Callable<Integer> {
+        @Option(names = "--backbone", defaultValue = "resnet18", description = "resnet18|resnet34|resnet50 (default: ${DEFAULT-VALUE}).")
+        String backbone;
+
+        @Option(names = "--batch", defaultValue = "2", description = "Images per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--size", defaultValue = "320", description = "Image side (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--fpn-channels", defaultValue = "256", description = "FPN width (default: ${DEFAULT-VALUE}).")
+        int fpnChannels;
+
+        @Option(names = "--num-classes", defaultValue = "91", description = "Classes incl. background (default: ${DEFAULT-VALUE}).")
+        int numClasses;
+
+        @Override
+        public Integer call() {
+            check();
+            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer));
+        }
+    }
+
+    @Command(name = "detect-memory", mixinStandardHelpOptions = true,
+            description = {"Heap after GC, direct/mapped buffers and native memory (NMT committed with",
+                "CASSL_JAVA_OPTS=-XX:NativeMemoryTracking=summary, else RSS) over many detect calls on one Detector",
+                "(ResNet-18 FCOS, random weights), sampled during the calls and after close."})
+    static final class DetectMemory implements Callable<Integer> {
+        @Option(names = "--calls", defaultValue = "1000", description = "Detect calls in all (default: ${DEFAULT-VALUE}).")
+        int calls;
+
+        @Option(names = "--size", defaultValue = "96", description = "Image side (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Caller threads sharing the detector (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--samples", defaultValue = "10", description = "Samples during the calls (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(DetectMemoryBench.run(calls, size, threads, samples).table());
+            return 0;
+        }
+    }
+}

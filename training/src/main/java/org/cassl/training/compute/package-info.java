@@ -1,0 +1,2 @@
+/** Choosing where to compute (internal). */
+package org.cassl.training.compute;
