@@ -1,5 +1,6 @@
 package org.cassl.app.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,12 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
+import org.cassl.app.report.DetectionDrawer;
+import org.cassl.training.api.Detection;
+import org.cassl.training.api.Detector;
 import org.cassl.detection.FcosConfig;
 import org.cassl.detection.coco.mask.Rle;
 import org.cassl.detection.fcos.Fcos;
@@ -56,5 +62,39 @@ class DetectMasksTest {
             assertEquals(40 * 48, rle.decode().length, "the RLE covers the original image");
         }
         assertTrue(Files.size(draw.resolve("i.png")) > 0);
+        sameAsTheApi(cfg, dir.resolve("w.safetensors"), img, dets, draw.resolve("i.png"));
+    }
+
+    /**
+     * The CLI's JSON is the API's records, field for field (boxes and scores exactly, masks as the
+     * same RLE), and its drawing is the one the report makes of those records.
+     */
+    private static void sameAsTheApi(Path cfg, Path weights, Path img, JsonNode dets, Path drawn) throws Exception {
+        try (Detector detector = Detector.load(cfg, weights)) {
+            List<Detection> api = detector.detect(img);
+            assertEquals(api.size(), dets.size());
+            List<DetectionDrawer.Item> items = new ArrayList<>();
+            for (int i = 0; i < api.size(); i++) {
+                Detection a = api.get(i);
+                JsonNode d = dets.get(i);
+                assertEquals(a.box().x1(), (float) d.get("bbox").get(0).asDouble());
+                assertEquals(a.box().y1(), (float) d.get("bbox").get(1).asDouble());
+                assertEquals(a.box().x2(), (float) d.get("bbox").get(2).asDouble());
+                assertEquals(a.box().y2(), (float) d.get("bbox").get(3).asDouble());
+                assertEquals(a.score(), (float) d.get("score").asDouble());
+                assertEquals(a.label(), d.get("label").asInt());
+                if (a.mask() == null) {
+                    assertFalse(d.has("segmentation"));
+                } else {
+                    assertEquals(a.mask().toCocoRle(), d.get("segmentation").get("counts").asText());
+                }
+                items.add(DetectionDrawer.Item.of(a, Integer.toString(a.label())));
+            }
+            BufferedImage src = ImageIO.read(img.toFile());
+            Path again = drawn.resolveSibling("api.png");
+            DetectionDrawer.writePng(DetectionDrawer.draw(src, items, Math.max(1, 512 / Math.max(src.getWidth(),
+                    src.getHeight()))), again);
+            assertArrayEquals(Files.readAllBytes(drawn), Files.readAllBytes(again), "the same drawing");
+        }
     }
 }

@@ -43,8 +43,9 @@ import org.cassl.training.data.Images;
  * device memory); calls after that throw {@link IllegalStateException}.
  * The test suite checks this on the CPU backend (8 threads making 50 calls each, compared with
  * sequential calls); the CUDA backend's allocator and transfers are synchronized, but concurrent
- * GPU inference is not covered by a test. {@link Builder#cpuThreads} sets the process-wide CPU
- * worker pool that all callers share.
+ * GPU inference is not covered by a test. The CPU worker pool belongs to the process and is shared
+ * by every detector and job in it: a detector never changes it (the process's owner sets it once
+ * with {@link org.cassl.tensor.Backends#setCpuThreads}, as {@code cassl --threads} does).
  *
  * <p>Images are RGB; grayscale, palette and ARGB images are converted (alpha is dropped). Boxes
  * come back in the input image's pixels, by descending score.
