@@ -269,15 +269,17 @@ public final class TorchCheckpoint {
                 if (size[d] < 0 || stride[d] < 0) {
                     throw corrupt(where + " has a negative size or stride");
                 }
-                if (size[d] > MAX_NUMEL) {
-                    throw corrupt(where + " has a dimension of " + size[d] + " elements");
-                }
-                shape[d] = (int) size[d];
                 numel = satMul(numel, size[d]);
             }
             if (numel > MAX_NUMEL) {
                 throw corrupt(where + " declares " + (numel == Long.MAX_VALUE ? "more than 2^63" : numel)
                         + " elements (at most " + MAX_NUMEL + " are supported)");
+            }
+            for (int d = 0; d < size.length; d++) {
+                if (size[d] > MAX_NUMEL) { // an empty tensor with one huge dimension
+                    throw corrupt(where + " has a dimension of " + size[d] + " elements");
+                }
+                shape[d] = (int) size[d];
             }
             long storageBytes = satMul(s.numel(), s.type().elementSize());
             if (storageBytes > MAX_NUMEL || storageBytes > fileSize) {
