@@ -86,7 +86,7 @@ for f in $families; do
   from=0
   while :; do
     t=$(limit "$fam_timeout")
-    if [ "$t" -le 5 ]; then log "$f: no time left before the deadline"; break; fi
+    if [ "$(left)" -le 5 ]; then log "$f: no time left before the deadline"; break; fi
     log "family $f from case $from (timeout ${t}s)"
     timeout -k 10 "$t" "$java" "${jvm[@]}" -cp "$cp" org.cassl.kernels.crosscheck.CrossBackendMain "${emu[@]}" \
       --family "$f" --from "$from" --summary "$summary" "$dir/cross-backend/$f.txt" >> "$dir/cross-backend/$f.log" 2>&1
@@ -120,6 +120,8 @@ for f in $families; do
   if [ -n "$plan" ]; then
     from=$(next_index "$f")
     for ((k = from; k < plan; k++)); do record "FAIL $f #$k (not run)"; done
+  elif ! grep -qE "^FAIL $f #" "$summary"; then
+    record "FAIL $f #0 (family not run: no time left before the deadline)"
   fi
   log "$f: $(grep -cE "^PASS $f #" "$summary") passed, $(grep -cE "^FAIL $f #" "$summary") failed, $(grep -cE "^SKIP $f #" "$summary") skipped"
 done
