@@ -24,7 +24,7 @@ import java.util.jar.JarOutputStream;
  * GPU) by the PTX compiler in JCuda's natives, so the GPU machine neither assembles nor JITs.
  *
  * <p>A bundle is a jar holding {@code cubin/<module>.<sm_XY>.cubin} and {@code cubin/cubins.properties}
- * with the SHA-256 of the exact PTX (ISA lowered to 8.0) each cubin came from. {@link KernelLibrary}
+ * with the SHA-256 of the exact PTX (ISA lowered to 8.0) each cubin came from. {@code KernelLibrary}
  * looks for the bundle on the class path first and uses a cubin only when that hash equals the hash
  * of the PTX in the kernels jar: a bundle older than the kernels is ignored, never loaded. Build one
  * with {@code java -cp ... org.cassl.kernels.runtime.CubinBundle OUT.jar sm_80,sm_90}
