@@ -1,61 +1,179 @@
 #!/usr/bin/env bash
-# GPU check, run on the GPU machine from the repository root after bench/prepare-gpu-check.sh ran
-# here (it fills .device/lib; .device/jre comes from ../shared/gpu/make-jre.sh):
-#   bench/gpu-check.sh DIR [quick]
-# 1. the cross-backend suite: every CUDA primitive against the CPU backend (DIR/cross-backend.txt)
-# 2. timings of our kernels (GEMM 4096^3 exact and TF32, the FCOS head conv, NMS on 10k/100k boxes,
-#    FCOS target assignment for 16 images) and of PyTorch on the same GPU with the same inputs
-# Prints a table last; full logs in DIR. Exit status: 0 all passed, 1 a check failed.
+# GPU check: one short run on the GPU machine that cannot hang, lose its output or blame a fault on
+# the wrong case. Prepare HERE first (builds the jars, the ready cubins and a JRE into .device/):
+#   bench/prepare-gpu-check.sh            then carry .device with the checkout (< 64 MiB)
+# Run THERE, from the repository root:
+#   bench/gpu-check.sh [DIR]              results in $OUT if set, else DIR, else ./gpu-check-out
+#   bench/gpu-check.sh --emulate [DIR]    the same steps here, CUDA kernels on the CPU emulator
+#                                         (needs a JDK and g++/libffi; timings skipped)
+# Steps, each in its own JVM (a fresh CUDA context) under `timeout`, with timestamps:
+#   0. java -version, ldd --version, nvidia-smi; exec bits of .device/jre restored
+#   1. cross-backend suite, one JVM per family (CrossBackendMain --family F): every CUDA op against
+#      the CPU backend, launches synchronous (CUDA_LAUNCH_BLOCKING=1, -Dcassl.cuda.sync=true) so a
+#      fault names its case. After a sticky fault (illegal address ...) or a timeout/crash the
+#      family resumes in a new JVM after the case that failed; cases never run count as failed.
+#   2. FCOS step check: runs class $FCOS_CHECK_CLASS (default org.cassl.bench.gpu.FcosStepCheck,
+#      `main(DIR [--emulate])`, exit 0 = pass) when the jars have it, else a SKIP line.
+#   3. timings (GPU only): GpuBench and the PyTorch peer, table printed.
+# DIR/summary.txt gets one line per case as it finishes (PASS/FAIL/SKIP, START before each case);
+# DIR/gpu-check.log the whole console; DIR/cross-backend/F.{txt,log} the full reports.
+# The last line printed is exactly `N passed, M failed` (cross-backend cases + FCOS step check).
+# Exit status 0 when M = 0 and N > 0. Environment: DEADLINE_S (default 540: steps are cut to end
+# by then), FAMILY_TIMEOUT_S (150; emulated 1800), FCOS_TIMEOUT_S (240), BENCH_TIMEOUT_S (150),
+# QUICK=1 (short timings), JAVA, XMX, FAMILIES (space-separated subset), FCOS_CHECK_CLASS.
 set -uo pipefail
-dir=${1:?usage: bench/gpu-check.sh DIR [quick]}
-mode=${2:-}
+start_s=$(date +%s)
+emulate=0
+if [ "${1:-}" = "--emulate" ]; then emulate=1; shift; fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-java=${JAVA:-.device/jre/bin/java}
-[ -x "$java" ] || java=$(command -v java || true)
-[ -n "$java" ] || { echo "no Java: run ../shared/gpu/make-jre.sh and bench/prepare-gpu-check.sh first" >&2; exit 1; }
+dir=${OUT:-${1:-./gpu-check-out}}
+mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || { echo "cannot create $dir" >&2; exit 2; }
+summary=$dir/summary.txt
+: > "$summary"
+: > "$dir/gpu-check.log"
+
+ts() { date -u +%H:%M:%S; }
+log() { printf '[%s +%4ds] %s\n' "$(ts)" $(( $(date +%s) - start_s )) "$*" | tee -a "$dir/gpu-check.log"; }
+record() { printf '%s\n' "$*" >> "$summary"; }  # one append per line: on disk at once
+if [ $emulate = 1 ]; then deadline_s=${DEADLINE_S:-100000}; else deadline_s=${DEADLINE_S:-540}; fi
+left() { echo $(( deadline_s - ($(date +%s) - start_s) )); }
+# timeout for a step: its own limit, cut to what is left before the deadline
+limit() { local l; l=$(left); [ "$1" -lt "$l" ] && echo "$1" || echo "$l"; }
+
+log "gpu-check $([ $emulate = 1 ] && echo '(emulated) ')into $dir, deadline ${deadline_s}s"
+
+# --- 0. environment ------------------------------------------------------------------------------
+if [ -d .device/jre ]; then
+  chmod +x .device/jre/bin/* 2>/dev/null
+  find .device/jre/lib -maxdepth 2 -type f \( -name jspawnhelper -o -name jexec -o -name '*.so' \) \
+    -exec chmod +x {} + 2>/dev/null
+fi
+if [ $emulate = 1 ]; then
+  java=${JAVA:-$(command -v java || true)}   # a JDK: the emulator is compiled against its JNI headers
+  xmx=${XMX:-6g}
+else
+  java=${JAVA:-.device/jre/bin/java}
+  [ -x "$java" ] || java=$(command -v java || true)
+  xmx=${XMX:-24g}
+fi
+{ echo "== java -version ($java)"; timeout 20 "$java" -version 2>&1
+  echo "== ldd --version"; timeout 10 ldd --version 2>&1 | head -1
+  echo "== nvidia-smi"; timeout 30 nvidia-smi 2>&1 || echo "(nvidia-smi unavailable)"
+} > "$dir/environment.txt" 2>&1
+cat "$dir/environment.txt" | tee -a "$dir/gpu-check.log"
+[ -n "$java" ] && [ -x "$java" ] || { log "no Java: run bench/prepare-gpu-check.sh here first"; echo "0 passed, 1 failed"; exit 1; }
 cp=".device/lib/*"
-jvm=(--add-modules=jdk.incubator.vector -Xmx24g -XX:+UseParallelGC -Dcassl.threads=${CASSL_THREADS:-16})
-status=0
+ls .device/lib/*.jar >/dev/null 2>&1 || { log "no jars in .device/lib: run bench/prepare-gpu-check.sh first"; echo "0 passed, 1 failed"; exit 1; }
+ls .device/lib/cassl-cubins.jar >/dev/null 2>&1 && log "ready cubins: .device/lib/cassl-cubins.jar" \
+  || log "no cubin bundle: kernels will be assembled (or JIT-compiled) at load"
+jvm=(--add-modules=jdk.incubator.vector -Xmx"$xmx" -XX:+UseParallelGC -Dcassl.threads="${CASSL_THREADS:-16}"
+     -Dcassl.cuda.sync=true -Dcassl.kernels.dir="$root/kernels")
+export CUDA_LAUNCH_BLOCKING=1
+emu=(); [ $emulate = 1 ] && emu=(--emulate)
 
-{ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || true; } | tee "$dir/nvidia-smi.txt"
+# --- 1. cross-backend suite, one JVM per family ------------------------------------------------
+fam_timeout=${FAMILY_TIMEOUT_S:-$([ $emulate = 1 ] && echo 1800 || echo 150)}
+families=${FAMILIES:-$(timeout 60 "$java" "${jvm[@]}" -cp "$cp" org.cassl.kernels.crosscheck.CrossBackendMain --list-families 2>"$dir/families.err")}
+[ -n "$families" ] || { log "cannot list the suite's families: $(head -3 "$dir/families.err")"; record "FAIL suite: cannot list families"; }
+mkdir -p "$dir/cross-backend"
+results() { grep -cE "^(PASS|FAIL|SKIP) $1 #" "$summary"; }
+next_index() {  # one past the highest case index of family $1 with a result
+  grep -E "^(PASS|FAIL|SKIP) $1 #" "$summary" | sed -E 's/^[A-Z]+ [^ ]+ #([0-9]+) .*/\1/' | sort -n | tail -1 \
+    | awk '{print $1 + 1} END {if (NR == 0) print 0}' | tail -1
+}
+for f in $families; do
+  from=0
+  while :; do
+    t=$(limit "$fam_timeout")
+    if [ "$(left)" -le 5 ]; then log "$f: no time left before the deadline"; break; fi
+    log "family $f from case $from (timeout ${t}s)"
+    timeout -k 10 "$t" "$java" "${jvm[@]}" -cp "$cp" org.cassl.kernels.crosscheck.CrossBackendMain "${emu[@]}" \
+      --family "$f" --from "$from" --summary "$summary" "$dir/cross-backend/$f.txt" >> "$dir/cross-backend/$f.log" 2>&1
+    rc=$?
+    plan=$(grep -m1 -E "^PLAN $f " "$summary" | awk '{print $3}')
+    if [ -z "$plan" ]; then
+      log "$f: the JVM ended (rc $rc) before planning its cases: $(tail -3 "$dir/cross-backend/$f.log" | tr '\n' ' ')"
+      record "FAIL $f #0 (family did not start, rc $rc)"
+      break
+    fi
+    # a case that started and has no result: it hung (rc 124/137) or the JVM crashed in it
+    last=$(grep -E "^START $f #" "$summary" | tail -1)
+    if [ -n "$last" ]; then
+      k=$(echo "$last" | sed -E 's/^START [^ ]+ #([0-9]+) .*/\1/')
+      if ! grep -qE "^(PASS|FAIL|SKIP) $f #$k " "$summary"; then
+        why=$([ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "timed out after ${t}s" || echo "JVM died, rc $rc")
+        record "FAIL ${last#START }  ($why)"
+        log "$f #$k: $why"
+      fi
+    fi
+    from=$(next_index "$f")
+    case $rc in
+      0|1) break ;;
+      2) log "$f: no device ($(grep -m1 'not run' "$dir/cross-backend/$f.log"))"; break ;;
+      3) log "$f: CUDA context lost, resuming at case $from in a fresh JVM" ;;
+      *) log "$f: rc $rc, resuming at case $from in a fresh JVM" ;;
+    esac
+    [ "$from" -lt "$plan" ] || break
+  done
+  plan=$(grep -m1 -E "^PLAN $f " "$summary" | awk '{print $3}')
+  if [ -n "$plan" ]; then
+    from=$(next_index "$f")
+    for ((k = from; k < plan; k++)); do record "FAIL $f #$k (not run)"; done
+  elif ! grep -qE "^FAIL $f #" "$summary"; then
+    record "FAIL $f #0 (family not run: no time left before the deadline)"
+  fi
+  log "$f: $(grep -cE "^PASS $f #" "$summary") passed, $(grep -cE "^FAIL $f #" "$summary") failed, $(grep -cE "^SKIP $f #" "$summary") skipped"
+done
 
-echo "== cross-backend suite"
-"$java" "${jvm[@]}" -cp "$cp" org.cassl.kernels.crosscheck.CrossBackendMain "$dir/cross-backend.txt" ${SUITE_FILTER:-} \
-  > "$dir/cross-backend.log" 2>&1
-suite=$?
-tail -n 60 "$dir/cross-backend.log"
-[ $suite -eq 0 ] || status=1
+# --- 2. FCOS step check (hook) --------------------------------------------------------------------
+fcos_class=${FCOS_CHECK_CLASS:-org.cassl.bench.gpu.FcosStepCheck}
+t=$(limit "${FCOS_TIMEOUT_S:-240}")
+if [ "$t" -le 5 ]; then
+  record "FAIL fcos-step (no time left before the deadline)"
+else
+  log "FCOS step check: $fcos_class (timeout ${t}s)"
+  timeout -k 10 "$t" "$java" "${jvm[@]}" -cp "$cp" "$fcos_class" "$dir" "${emu[@]}" > "$dir/fcos-step.log" 2>&1
+  rc=$?
+  if grep -qE "(Could not find or load main class|ClassNotFoundException).*$fcos_class" "$dir/fcos-step.log"; then
+    record "SKIP fcos-step ($fcos_class is not in the jars yet: hook for the whole-model FCOS check)"
+  elif [ $rc -eq 0 ]; then
+    record "PASS fcos-step ($fcos_class) $(tail -1 "$dir/fcos-step.log")"
+  else
+    record "FAIL fcos-step ($fcos_class, rc $rc$([ $rc -eq 124 ] && echo ', timed out')) $(tail -1 "$dir/fcos-step.log")"
+  fi
+  log "$(tail -1 "$summary")"
+fi
 
-echo "== cassl kernel timings"
-"$java" "${jvm[@]}" -cp "$cp" org.cassl.bench.gpu.GpuBench "$dir" $mode > "$dir/cassl-bench.log" 2>&1 || status=1
-tail -n 20 "$dir/cassl-bench.log"
-
-echo "== PyTorch peer"
-python3 bench/gpu/torch_peer.py "$dir" $mode > "$dir/torch-bench.log" 2>&1 || status=1
-tail -n 20 "$dir/torch-bench.log"
-
-python3 - "$dir" "$suite" <<'PY'
+# --- 3. timings ----------------------------------------------------------------------------------
+if [ $emulate = 1 ]; then
+  log "timings skipped (emulated)"
+else
+  t=$(limit "${BENCH_TIMEOUT_S:-150}")
+  if [ "$t" -gt 20 ]; then
+    log "cassl kernel timings (timeout ${t}s)"
+    timeout -k 10 "$t" "$java" "${jvm[@]}" -Dcassl.cuda.sync=false -cp "$cp" org.cassl.bench.gpu.GpuBench "$dir" \
+      ${QUICK:+quick} > "$dir/cassl-bench.log" 2>&1 || log "GpuBench rc $?"
+    t=$(limit "${BENCH_TIMEOUT_S:-150}")
+    if [ "$t" -gt 20 ] && command -v python3 >/dev/null; then
+      log "PyTorch peer (timeout ${t}s)"
+      timeout -k 10 "$t" python3 bench/gpu/torch_peer.py "$dir" ${QUICK:+quick} > "$dir/torch-bench.log" 2>&1 || log "torch peer rc $?"
+    fi
+    timeout 30 python3 - "$dir" <<'PY' 2>&1 | tee -a "$dir/gpu-check.log"
 import json, os, sys
-d, suite = sys.argv[1], int(sys.argv[2])
+d = sys.argv[1]
 def load(name):
-    rows = {}
-    p = os.path.join(d, name)
+    rows, p = {}, os.path.join(d, name)
     if os.path.exists(p):
         for line in open(p):
             line = line.strip()
             if line:
-                r = json.loads(line)
-                rows[r["name"]] = r
+                try:
+                    r = json.loads(line); rows[r["name"]] = r
+                except ValueError:
+                    pass
     return rows
 ours, torch = load("cassl-bench.jsonl"), load("torch-bench.jsonl")
-summary = ""
-if os.path.exists(os.path.join(d, "cross-backend.txt")):
-    lines = [l for l in open(os.path.join(d, "cross-backend.txt")) if l.startswith("cross-backend:")]
-    summary = lines[-1].strip() if lines else ""
-print()
 print("%-20s %-40s %12s %12s %10s" % ("benchmark", "shape", "cassl ms", "torch ms", "torch/cassl"))
 for name in ["gemm_f32", "gemm_tf32", "conv3x3_fcos_head", "nms_10k", "nms_100k", "fcos_assign"]:
     o, t = ours.get(name), torch.get(name)
@@ -63,6 +181,17 @@ for name in ["gemm_f32", "gemm_tf32", "conv3x3_fcos_head", "nms_10k", "nms_100k"
     om = o["median_ms"] if o else float("nan")
     tm = t["median_ms"] if t else float("nan")
     print("%-20s %-40s %12.3f %12.3f %10.2f" % (name, shape[:40], om, tm, tm / om if o and t else float("nan")))
-print(summary or "cross-backend suite: no result (exit %d)" % suite)
 PY
-exit $status
+  else
+    log "timings skipped: no time left before the deadline"
+  fi
+fi
+
+# --- result ----------------------------------------------------------------------------------------
+pass=$(grep -c '^PASS ' "$summary")
+fail=$(grep -c '^FAIL ' "$summary")
+skip=$(grep -c '^SKIP ' "$summary")
+grep -E '^(FAIL|SKIP) ' "$summary" | tee -a "$dir/gpu-check.log"
+log "done: $skip skipped (not counted); summary in $summary"
+echo "$pass passed, $fail failed" | tee -a "$dir/gpu-check.log"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

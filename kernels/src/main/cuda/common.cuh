@@ -262,6 +262,12 @@ __device__ __forceinline__ float mul_rn(float a, float b) { return __fmul_rn(a, 
 __device__ __forceinline__ double mul_rn(double a, double b) { return __dmul_rn(a, b); }
 __device__ __forceinline__ float add_rn(float a, float b) { return __fadd_rn(a, b); }
 __device__ __forceinline__ double add_rn(double a, double b) { return __dadd_rn(a, b); }
+__device__ __forceinline__ float sub_rn(float a, float b) { return __fsub_rn(a, b); }
+__device__ __forceinline__ double sub_rn(double a, double b) { return __dsub_rn(a, b); }
+// C++'s std::min / std::max (and the CPU backend's cmin/cmax): the first argument unless the second
+// compares smaller (larger). Unlike fminf/fmaxf they keep a NaN first argument, as the CPU does.
+template <typename T> __device__ __forceinline__ T cmin(T a, T b) { return b < a ? b : a; }
+template <typename T> __device__ __forceinline__ T cmax(T a, T b) { return a < b ? b : a; }
 
 // Warp-level sum (all lanes get the result).
 template <typename T> __device__ __forceinline__ T warp_sum(T v) {

@@ -6,6 +6,8 @@
 // This kernel evaluates exactly that expression (in float32 for F32 boxes, where areas within a
 // float ulp of each other at 1e8 tie and the lower box index wins). Launcher:
 // org.cassl.kernels.ops.CudaDetection. One thread per point; the boxes go through shared memory.
+// Every product, sum and difference is rounded on its own (mul_rn/add_rn/sub_rn: no FMA contraction)
+// in the CPU backend's order (FcosAssignKernel), since the two are compared exactly.
 #include "common.cuh"
 
 #define FCOS_THREADS 256
@@ -24,7 +26,7 @@ __device__ void fcos_assign_impl(const T* centers, const T* sizes, const T* lowe
         lo = lower[p];
         hi = upper[p];
     }
-    T reach = (T)radius * s;
+    T reach = mul_rn((T)radius, s);
     T best = (T)0;
     int bestIndex = -1;
     for (int base = 0; base < G; base += FCOS_THREADS) {
@@ -38,14 +40,14 @@ __device__ void fcos_assign_impl(const T* centers, const T* sizes, const T* lowe
         if (!active) continue;
         for (int j = 0; j < cnt; j++) {
             T x0 = sbox[j * 4], y0 = sbox[j * 4 + 1], x1 = sbox[j * 4 + 2], y1 = sbox[j * 4 + 3];
-            T cx = (x0 + x1) / (T)2, cy = (y0 + y1) / (T)2;
-            T dx = fabs(x - cx), dy = fabs(y - cy);
+            T cx = add_rn(x0, x1) / (T)2, cy = add_rn(y0, y1) / (T)2;
+            T dx = fabs(sub_rn(x, cx)), dy = fabs(sub_rn(y, cy));
             if (!((dx > dy ? dx : dy) < reach)) continue;
-            T l = x - x0, t = y - y0, r = x1 - x, b = y1 - y;
+            T l = sub_rn(x, x0), t = sub_rn(y, y0), r = sub_rn(x1, x), b = sub_rn(y1, y);
             T mn = min(min(l, t), min(r, b));
             T mx = max(max(l, t), max(r, b));
             if (!(mn > (T)0) || !(mx > lo) || !(mx < hi)) continue;
-            T val = (T)1e8 - (x1 - x0) * (y1 - y0);
+            T val = sub_rn((T)1e8, mul_rn(sub_rn(x1, x0), sub_rn(y1, y0)));
             if (val > best) {
                 best = val;
                 bestIndex = base + j;

@@ -46,7 +46,7 @@ __device__ __forceinline__ void linear_index(int dst, int in, int out, bool alig
     if (alignCorners) {
         real = (double)scale * (double)dst;
     } else {
-        real = (double)scale * ((double)dst + 0.5) - 0.5;
+        real = sub_rn(mul_rn((double)scale, add_rn((double)dst, 0.5)), 0.5);  // as the CPU: no FMA
         if (real < 0.0) real = 0.0;
     }
     i0 = (int)real;

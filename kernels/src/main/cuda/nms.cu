@@ -14,16 +14,17 @@
 
 #define NMS_BLOCK 64
 
+// IoU of a (the earlier box in score order) and b, with the CPU backend's operations in its order
+// (NmsKernel.suppresses, torchvision's float kernel): every step rounded on its own, no FMA
+// contraction, so both backends keep exactly the same boxes. NoFmaContractionTest checks the PTX.
 template <typename T>
 __device__ __forceinline__ bool overlaps(const T* a, const T* b, double threshold) {
-    T w = min(a[2], b[2]) - max(a[0], b[0]);
-    T h = min(a[3], b[3]) - max(a[1], b[1]);
-    w = w > (T)0 ? w : (T)0;
-    h = h > (T)0 ? h : (T)0;
-    T inter = w * h;
-    T areaA = (a[2] - a[0]) * (a[3] - a[1]);
-    T areaB = (b[2] - b[0]) * (b[3] - b[1]);
-    T iou = inter / (areaA + areaB - inter);
+    T w = cmax((T)0, sub_rn(cmin(a[2], b[2]), cmax(a[0], b[0])));
+    T h = cmax((T)0, sub_rn(cmin(a[3], b[3]), cmax(a[1], b[1])));
+    T inter = mul_rn(w, h);
+    T areaA = mul_rn(sub_rn(a[2], a[0]), sub_rn(a[3], a[1]));
+    T areaB = mul_rn(sub_rn(b[2], b[0]), sub_rn(b[3], b[1]));
+    T iou = inter / sub_rn(add_rn(areaA, areaB), inter);
     return (double)iou > threshold;
 }
 

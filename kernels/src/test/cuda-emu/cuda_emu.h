@@ -157,6 +157,8 @@ inline float __fmul_rn(float a, float b) { return a * b; }
 inline double __dmul_rn(double a, double b) { return a * b; }
 inline float __fadd_rn(float a, float b) { return a + b; }
 inline double __dadd_rn(double a, double b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
 
 // Warp-collective TF32 mma.m16n8k8 (row.col) using the PTX fragment layout, g = lane/4, t = lane%4:
 // A a0 (g,t) a1 (g+8,t) a2 (g,t+4) a3 (g+8,t+4); B b0 (k=t,n=g) b1 (k=t+4,n=g);

@@ -15,7 +15,9 @@ import jcuda.driver.JCudaDriver;
  *
  * <p>Loading strategy (system property {@code cassl.cuda.loader}):
  * <ul>
- *   <li>{@code cubin} (default): the module's PTX (ISA lowered to 8.0) is assembled for this
+ *   <li>{@code cubin} (default): a ready-made cubin for this device's SM from the {@link CubinBundle}
+ *       on the class path, when its recorded PTX hash equals this jar's PTX; else the module's PTX
+ *       (ISA lowered to 8.0) is assembled for this
  *       device's exact SM with the PTX compiler in JCuda's natives, and the cubin is loaded with
  *       {@code cuModuleLoadData}. This does not depend on the driver's JIT or its PTX ISA limit
  *       (CUDA 12 drivers accept cubins from the 12.0 assembler), and the resources are known in
@@ -70,6 +72,13 @@ final class KernelLibrary {
         String mode = System.getProperty("cassl.cuda.loader", "cubin").toLowerCase(Locale.ROOT);
         String how = null;
         if (!mode.equals("ptx")) {
+            byte[] ready = CubinBundle.fromClassPath().cubin(name, props.gpuName(), ptx);
+            if (ready != null && JCudaDriver.cuModuleLoadData(m, ready) == 0) {
+                how = "ready cubin for " + props.gpuName() + " (cubin bundle)";
+            }
+        }
+        if (how == null && !mode.equals("ptx")) {
+            m = new CUmodule();
             try {
                 PtxAssembler.Result r = PtxAssembler.assemble(ptx, props.gpuName());
                 if (r.success() && JCudaDriver.cuModuleLoadData(m, r.cubin()) == 0) {

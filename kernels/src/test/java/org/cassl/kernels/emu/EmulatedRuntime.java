@@ -32,9 +32,11 @@ import org.cassl.tensor.Device;
  * on a machine without a GPU. Not a performance model; one launch at a time.
  */
 public final class EmulatedRuntime implements DeviceRuntime {
-    private static final Path EMU = Path.of("src/test/cuda-emu");
-    private static final Path CUDA = Path.of("src/main/cuda");
-    private static final Path LIB = Path.of("target", "emu", "libcassl_emu.so");
+    /** The kernels module's directory: {@code -Dcassl.kernels.dir}, else the working directory (Maven's). */
+    private static final Path ROOT = Path.of(System.getProperty("cassl.kernels.dir", ""));
+    private static final Path EMU = ROOT.resolve("src/test/cuda-emu");
+    private static final Path CUDA = ROOT.resolve("src/main/cuda");
+    private static final Path LIB = ROOT.resolve(Path.of("target", "emu", "libcassl_emu.so"));
     private static String loadError;
     private static boolean loaded;
 

@@ -71,6 +71,26 @@ class PtxAssemblyTest {
         assertTrue(PtxSource.raw("gemm").contains(".version"), "shipped PTX keeps nvcc's header");
     }
 
+    /**
+     * The ready-made cubins the GPU machine loads (bench/prepare-gpu-check.sh builds them for every
+     * module with {@link CubinBundle}): a bundle round-trips, its cubins are ELF files for the asked
+     * target only, and a cubin is refused when the PTX it came from differs from the jar's.
+     */
+    @Test
+    void cubinBundleServesOnlyCubinsOfTheSamePtx(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("cubins.jar");
+        String report = CubinBundle.write(jar, new String[] {"nms", "gemm_tf32_sm80"}, new String[] {"sm_75", "sm_90"});
+        assertTrue(report.contains("nms") && report.contains("sm_90"), report);
+        CubinBundle b = CubinBundle.read(jar);
+        assertEquals(3, b.size(), "nms for sm_75 and sm_90, the tensor-core module for sm_90 only");
+        String ptx = PtxSource.forAssembly("nms");
+        byte[] c = b.cubin("nms", "sm_90", ptx);
+        assertTrue(c != null && c.length > 4 && c[0] == 0x7f && c[1] == 'E' && c[2] == 'L' && c[3] == 'F');
+        assertTrue(b.cubin("nms", "sm_80", ptx) == null, "no cubin for a target not built");
+        assertTrue(b.cubin("gemm_tf32_sm80", "sm_75", PtxSource.forAssembly("gemm_tf32_sm80")) == null);
+        assertTrue(b.cubin("nms", "sm_90", ptx + "// other PTX\n") == null, "stale cubin refused");
+    }
+
     @Test
     void compilerIsTheCuda12One() {
         assertEquals("12.0", PtxAssembler.compilerVersion());
