@@ -18,6 +18,7 @@ final class CommandRegistry {
         l.add(new DetectCommand());
         l.add(new EvalCommand());
         l.add(new LossCommand());
+        l.add(new ConvertCommand());
         l.add(new BenchCommand());
         return l;
     }

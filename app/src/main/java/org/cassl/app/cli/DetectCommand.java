@@ -50,7 +50,7 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "C.json", description = "Model config JSON.")
     Path config;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "Model weights.")
+    @Option(names = "--weights", required = true, paramLabel = "W", description = "Model weights (safetensors, or a PyTorch .pth/.pt checkpoint).")
     Path weights;
 
     @Option(names = "--score-thresh", paramLabel = "T", description = "Override the config's score threshold.")

@@ -12,7 +12,7 @@ import org.cassl.detection.coco.CocoDataset;
 import org.cassl.detection.coco.CocoReader;
 import org.cassl.detection.coco.eval.CocoEvaluator;
 import org.cassl.detection.coco.eval.CocoSummary;
-import org.cassl.detection.coco.eval.IouType;
+import org.cassl.detection.coco.eval.IouKind;
 import org.cassl.training.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         CocoDataset gtData = CocoReader.read(gt);
         List<CocoAnnotation> results = CocoReader.readResults(dt);
-        CocoSummary summary = evaluate(gtData, results, iouType == Kind.segm ? IouType.SEGM : IouType.BBOX, dt.toString());
+        CocoSummary summary = evaluate(gtData, results, iouType == Kind.segm ? IouKind.SEGM : IouKind.BBOX, dt.toString());
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(toJson(summary)));
         } else {
@@ -54,7 +54,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    static CocoSummary evaluate(CocoDataset gt, List<CocoAnnotation> results, IouType type, String source) {
+    static CocoSummary evaluate(CocoDataset gt, List<CocoAnnotation> results, IouKind type, String source) {
         CocoEvaluator ev = CocoEvaluator.forResults(gt, results, type, source);
         ev.evaluate();
         return ev.accumulate().summarize();

@@ -37,7 +37,7 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "C.json", description = "Model config JSON.")
     Path config;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "Model weights.")
+    @Option(names = "--weights", required = true, paramLabel = "W", description = "Model weights (safetensors, or a PyTorch .pth/.pt checkpoint).")
     Path weights;
 
     @Option(names = "--ann", required = true, paramLabel = "A.json", description = "COCO annotation file.")

@@ -22,7 +22,7 @@ final class PseudoLabelCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "C.json", description = "Teacher config JSON.")
     Path config;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "Teacher weights.")
+    @Option(names = "--weights", required = true, paramLabel = "W", description = "Teacher weights (safetensors, or a PyTorch .pth/.pt checkpoint).")
     Path weights;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

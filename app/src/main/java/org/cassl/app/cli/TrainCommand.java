@@ -38,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-images", paramLabel = "DIR", description = "Validation image folder.")
     Path valImages;
 
-    @Option(names = "--init", paramLabel = "W.safetensors", description = "Start from these weights.")
+    @Option(names = "--init", paramLabel = "W", description = "Start from these weights (safetensors or a PyTorch .pth/.pt).")
     Path init;
 
     @Option(names = "--reinit-class-logits",

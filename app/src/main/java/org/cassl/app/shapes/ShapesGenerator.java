@@ -111,7 +111,7 @@ public final class ShapesGenerator {
             throw new ShapesException("cannot create a working folder next to " + target + ": " + e.getMessage(), e);
         }
         try {
-            Map<Split, CocoWriter.ImageEntry[]> entries = renderAll(tmp, counts, threads);
+            Map<Split, ShapesCocoFile.ImageEntry[]> entries = renderAll(tmp, counts, threads);
             writeAnnotations(tmp, entries);
             writeConfig(tmp.resolve(CONFIG_JSON), counts);
             publish(tmp, target, overwrite);
@@ -164,15 +164,15 @@ public final class ShapesGenerator {
         }
     }
 
-    private Map<Split, CocoWriter.ImageEntry[]> renderAll(Path tmp, Map<Split, Integer> counts, int threads)
+    private Map<Split, ShapesCocoFile.ImageEntry[]> renderAll(Path tmp, Map<Split, Integer> counts, int threads)
             throws IOException {
-        Map<Split, CocoWriter.ImageEntry[]> entries = new EnumMap<>(Split.class);
+        Map<Split, ShapesCocoFile.ImageEntry[]> entries = new EnumMap<>(Split.class);
         List<Runnable> jobs = new ArrayList<>();
         for (Map.Entry<Split, Integer> e : counts.entrySet()) {
             Split split = e.getKey();
             int n = e.getValue();
             Path folder = Files.createDirectory(tmp.resolve(split.folder()));
-            CocoWriter.ImageEntry[] slots = new CocoWriter.ImageEntry[n];
+            ShapesCocoFile.ImageEntry[] slots = new ShapesCocoFile.ImageEntry[n];
             entries.put(split, slots);
             for (int from = 0; from < n; from += CHUNK) {
                 int lo = from;
@@ -216,7 +216,7 @@ public final class ShapesGenerator {
         return entries;
     }
 
-    private CocoWriter.ImageEntry renderAndSave(Path folder, Split split, int index) {
+    private ShapesCocoFile.ImageEntry renderAndSave(Path folder, Split split, int index) {
         ShapesImage image = renderer.render(split, index);
         int id = index + 1;
         String name = fileName(id);
@@ -227,32 +227,32 @@ public final class ShapesGenerator {
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("cannot write image " + file + ": " + e.getMessage(), e));
         }
-        List<CocoWriter.Annotation> annotations = image.instances().stream().map(CocoWriter.Annotation::of).toList();
-        return new CocoWriter.ImageEntry(id, name, config.width(), config.height(), annotations);
+        List<ShapesCocoFile.Annotation> annotations = image.instances().stream().map(ShapesCocoFile.Annotation::of).toList();
+        return new ShapesCocoFile.ImageEntry(id, name, config.width(), config.height(), annotations);
     }
 
-    private void writeAnnotations(Path tmp, Map<Split, CocoWriter.ImageEntry[]> entries) throws IOException {
-        List<CocoWriter.Category> labeledCategories = categories(false);
-        List<CocoWriter.Category> allCategories = categories(true);
+    private void writeAnnotations(Path tmp, Map<Split, ShapesCocoFile.ImageEntry[]> entries) throws IOException {
+        List<ShapesCocoFile.Category> labeledCategories = categories(false);
+        List<ShapesCocoFile.Category> allCategories = categories(true);
         long seed = config.seed();
-        CocoWriter.write(tmp.resolve(LABELED_JSON), Split.LABELED.folder(), seed,
+        ShapesCocoFile.write(tmp.resolve(LABELED_JSON), Split.LABELED.folder(), seed,
                 List.of(entries.get(Split.LABELED)), labeledCategories, true);
-        CocoWriter.write(tmp.resolve(VAL_JSON), Split.VAL.folder(), seed,
+        ShapesCocoFile.write(tmp.resolve(VAL_JSON), Split.VAL.folder(), seed,
                 List.of(entries.get(Split.VAL)), labeledCategories, true);
-        CocoWriter.write(tmp.resolve(UNLABELED_JSON), Split.UNLABELED.folder(), seed,
+        ShapesCocoFile.write(tmp.resolve(UNLABELED_JSON), Split.UNLABELED.folder(), seed,
                 List.of(entries.get(Split.UNLABELED)), labeledCategories, false);
-        CocoWriter.write(tmp.resolve(UNLABELED_GT_JSON), Split.UNLABELED.folder(), seed,
+        ShapesCocoFile.write(tmp.resolve(UNLABELED_GT_JSON), Split.UNLABELED.folder(), seed,
                 List.of(entries.get(Split.UNLABELED)), allCategories, true);
     }
 
-    private List<CocoWriter.Category> categories(boolean withNovel) {
-        List<CocoWriter.Category> list = new ArrayList<>();
+    private List<ShapesCocoFile.Category> categories(boolean withNovel) {
+        List<ShapesCocoFile.Category> list = new ArrayList<>();
         for (ShapeKind kind : config.classes()) {
-            list.add(new CocoWriter.Category(config.categoryId(kind), kind.label(), "shape"));
+            list.add(new ShapesCocoFile.Category(config.categoryId(kind), kind.label(), "shape"));
         }
         if (withNovel) {
             for (ShapeKind kind : config.novelKinds()) {
-                list.add(new CocoWriter.Category(config.categoryId(kind), kind.label(), "novel"));
+                list.add(new ShapesCocoFile.Category(config.categoryId(kind), kind.label(), "novel"));
             }
         }
         return list;
@@ -304,9 +304,9 @@ public final class ShapesGenerator {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private DatasetSummary summarise(Path root, Map<Split, CocoWriter.ImageEntry[]> entries, long millis) {
+    private DatasetSummary summarise(Path root, Map<Split, ShapesCocoFile.ImageEntry[]> entries, long millis) {
         List<DatasetSummary.SplitSummary> splits = new ArrayList<>();
-        for (Map.Entry<Split, CocoWriter.ImageEntry[]> e : entries.entrySet()) {
+        for (Map.Entry<Split, ShapesCocoFile.ImageEntry[]> e : entries.entrySet()) {
             Split split = e.getKey();
             Map<String, Integer> perCategory = new LinkedHashMap<>();
             for (ShapeKind kind : config.classes()) {
@@ -322,8 +322,8 @@ public final class ShapesGenerator {
                 names.put(config.categoryId(kind), kind.label());
             }
             int objects = 0;
-            for (CocoWriter.ImageEntry image : e.getValue()) {
-                for (CocoWriter.Annotation a : image.annotations()) {
+            for (ShapesCocoFile.ImageEntry image : e.getValue()) {
+                for (ShapesCocoFile.Annotation a : image.annotations()) {
                     perCategory.merge(names.get(a.categoryId()), 1, Integer::sum);
                     objects++;
                 }

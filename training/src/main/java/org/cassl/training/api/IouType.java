@@ -7,7 +7,7 @@ public enum IouType {
     /** Mask IoU ({@code iouType="segm"}); detections need masks. */
     SEGM;
 
-    org.cassl.detection.coco.eval.IouType internal() {
-        return this == BBOX ? org.cassl.detection.coco.eval.IouType.BBOX : org.cassl.detection.coco.eval.IouType.SEGM;
+    org.cassl.detection.coco.eval.IouKind internal() {
+        return this == BBOX ? org.cassl.detection.coco.eval.IouKind.BBOX : org.cassl.detection.coco.eval.IouKind.SEGM;
     }
 }

@@ -10,7 +10,7 @@ import org.cassl.detection.coco.CocoAnnotation;
 import org.cassl.detection.coco.CocoDataset;
 import org.cassl.detection.coco.CocoImage;
 import org.cassl.detection.coco.eval.CocoSummary;
-import org.cassl.detection.coco.eval.IouType;
+import org.cassl.detection.coco.eval.IouKind;
 import org.cassl.detection.coco.eval.CocoEvaluator;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.tensor.Tensor;
@@ -78,15 +78,15 @@ public final class DetectionEvaluator {
                     progress.accept(s + chunk.size());
                 }
             }
-            CocoSummary bbox = summarize(results, IouType.BBOX);
-            CocoSummary segm = masks ? summarize(results, IouType.SEGM) : null;
+            CocoSummary bbox = summarize(results, IouKind.BBOX);
+            CocoSummary segm = masks ? summarize(results, IouKind.SEGM) : null;
             return new Output(results, bbox, segm);
         } finally {
             model.train(was);
         }
     }
 
-    private CocoSummary summarize(List<CocoAnnotation> results, IouType type) {
+    private CocoSummary summarize(List<CocoAnnotation> results, IouKind type) {
         CocoEvaluator ev = CocoEvaluator.forResults(gt, results, type, "detections");
         ev.evaluate();
         return ev.accumulate().summarize();

@@ -22,7 +22,7 @@ import org.cassl.detection.coco.mask.Rle;
  * <pre>{@code
  * CocoDataset gt = CocoReader.read(gtPath);
  * List<CocoAnnotation> results = CocoReader.readResults(dtPath);
- * CocoSummary s = CocoEvaluator.forResults(gt, results, IouType.BBOX, dtPath.toString()).accumulate().summarize();
+ * CocoSummary s = CocoEvaluator.forResults(gt, results, IouKind.BBOX, dtPath.toString()).accumulate().summarize();
  * }</pre>
  *
  * <p>Detections must already be in loadRes form (see {@link LoadRes}); {@link #forResults} does that.
@@ -30,7 +30,7 @@ import org.cassl.detection.coco.mask.Rle;
 public final class CocoEvaluator {
     private final CocoDataset gt;
     private final List<CocoAnnotation> dts;
-    private final IouType iouType;
+    private final IouKind iouType;
     private final EvalParams params;
     private final long[] imgIds;
     private final long[] catIds;
@@ -42,7 +42,7 @@ public final class CocoEvaluator {
      * @param iouType what to compare
      * @param params evaluation parameters ({@link EvalParams#defaults()} for pycocotools')
      */
-    public CocoEvaluator(CocoDataset gt, List<CocoAnnotation> dts, IouType iouType, EvalParams params) {
+    public CocoEvaluator(CocoDataset gt, List<CocoAnnotation> dts, IouKind iouType, EvalParams params) {
         this.gt = gt;
         this.dts = dts;
         this.iouType = iouType;
@@ -52,7 +52,7 @@ public final class CocoEvaluator {
     }
 
     /** Applies {@link LoadRes} to raw results and evaluates with pycocotools' default parameters. */
-    public static CocoEvaluator forResults(CocoDataset gt, List<CocoAnnotation> results, IouType iouType, String source) {
+    public static CocoEvaluator forResults(CocoDataset gt, List<CocoAnnotation> results, IouKind iouType, String source) {
         return new CocoEvaluator(gt, LoadRes.loadRes(gt, results, source), iouType, EvalParams.defaults());
     }
 
@@ -62,7 +62,7 @@ public final class CocoEvaluator {
     }
 
     /** What is compared (boxes or masks). */
-    public IouType iouType() {
+    public IouKind iouType() {
         return iouType;
     }
 
@@ -128,7 +128,7 @@ public final class CocoEvaluator {
         for (int j = 0; j < gts.length; j++) {
             crowd[j] = g.crowd[gts[j]];
         }
-        if (iouType == IouType.SEGM) {
+        if (iouType == IouKind.SEGM) {
             List<Rle> gr = new ArrayList<>(gts.length);
             for (int j : gts) {
                 gr.add(g.rle[j]);
@@ -251,7 +251,7 @@ public final class CocoEvaluator {
                 it.area[j] = a.area();
                 it.score[j] = a.score();
                 it.crowd[j] = isGt && a.isCrowd();
-                if (ev.iouType == IouType.SEGM) {
+                if (ev.iouType == IouKind.SEGM) {
                     it.rle[j] = ev.maskOf(a, isGt);
                 } else {
                     if (a.bbox() == null) {

@@ -46,7 +46,7 @@ class CocoEvalFixtureTest {
         }
     }
 
-    private static CocoSummary run(String dtFile, IouType type) throws IOException {
+    private static CocoSummary run(String dtFile, IouKind type) throws IOException {
         CocoDataset gt;
         try (InputStream in = resource("gt.json")) {
             gt = CocoReader.read(in, "gt.json");
@@ -73,7 +73,7 @@ class CocoEvalFixtureTest {
 
     @Test
     void bboxMatchesPycocotools() throws IOException {
-        CocoSummary s = run("dt_bbox.json", IouType.BBOX);
+        CocoSummary s = run("dt_bbox.json", IouKind.BBOX);
         check("bbox", s);
         assertTrue(s.text().startsWith(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.103\n"),
                 s.text());
@@ -81,6 +81,6 @@ class CocoEvalFixtureTest {
 
     @Test
     void segmMatchesPycocotools() throws IOException {
-        check("segm", run("dt_segm.json", IouType.SEGM));
+        check("segm", run("dt_segm.json", IouKind.SEGM));
     }
 }

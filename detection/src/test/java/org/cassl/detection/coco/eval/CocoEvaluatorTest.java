@@ -42,7 +42,7 @@ class CocoEvaluatorTest {
                 cs, anns, Map.of());
     }
 
-    private static CocoSummary summarize(CocoDataset gt, List<CocoAnnotation> dets, IouType type) {
+    private static CocoSummary summarize(CocoDataset gt, List<CocoAnnotation> dets, IouKind type) {
         return CocoEvaluator.forResults(gt, dets, type, "dt").accumulate().summarize();
     }
 
@@ -53,7 +53,7 @@ class CocoEvaluatorTest {
 
     @Test
     void handComputedPrecisionEnvelope() {
-        CocoSummary s = summarize(dataset(TWO_GTS, 1), TP_FP_TP, IouType.BBOX);
+        CocoSummary s = summarize(dataset(TWO_GTS, 1), TP_FP_TP, IouKind.BBOX);
         // rc = [.5, .5, 1], pr = [1/(1+eps), 1/(2+eps), 2/(3+eps)] -> envelope [p0, p2, p2];
         // recall thresholds 0..0.50 (51 of them) read p0, 0.51..1 (50) read p2.
         double p0 = 1 / (1 + EPS);
@@ -78,7 +78,7 @@ class CocoEvaluatorTest {
 
     @Test
     void evalImageRecordsTheMatching() {
-        CocoEvaluator ev = CocoEvaluator.forResults(dataset(TWO_GTS, 1), TP_FP_TP, IouType.BBOX, "dt");
+        CocoEvaluator ev = CocoEvaluator.forResults(dataset(TWO_GTS, 1), TP_FP_TP, IouKind.BBOX, "dt");
         ev.evaluate();
         EvalImage e = ev.evalImage(0, 0, 0); // category 1, area all, image 1
         assertArrayEquals(new long[] {1, 2, 3}, e.dtIds());
@@ -98,8 +98,8 @@ class CocoEvaluatorTest {
         CocoAnnotation fp = det(1, 1, 60, 60, 20, 20, 0.5);
         CocoAnnotation tp = det(1, 1, 10, 10, 20, 20, 0.5);
         // Same score: file order decides (mergesort). FP first -> envelope 0.5 everywhere; TP first -> 1.
-        assertEquals(1 / (2 + EPS), summarize(ds, List.of(fp, tp), IouType.BBOX).stats()[0], 1e-12);
-        assertEquals(1 / (1 + EPS), summarize(ds, List.of(tp, fp), IouType.BBOX).stats()[0], 1e-12);
+        assertEquals(1 / (2 + EPS), summarize(ds, List.of(fp, tp), IouKind.BBOX).stats()[0], 1e-12);
+        assertEquals(1 / (1 + EPS), summarize(ds, List.of(tp, fp), IouKind.BBOX).stats()[0], 1e-12);
     }
 
     @Test
@@ -107,14 +107,14 @@ class CocoEvaluatorTest {
         List<CocoAnnotation> withCrowd = List.of(gt(1, 1, 1, 0, 0, 50, 50, 1), gt(2, 1, 1, 60, 60, 20, 20, 0));
         List<CocoAnnotation> dets = List.of(det(1, 1, 10, 10, 10, 10, 0.95), det(1, 1, 30, 30, 10, 10, 0.9),
                 det(1, 1, 60, 60, 20, 20, 0.5));
-        for (IouType type : IouType.values()) {
+        for (IouKind type : IouKind.values()) {
             CocoSummary s = summarize(dataset(withCrowd, 1), dets, type);
             assertEquals(1 / (1 + EPS), s.stats()[0], 1e-12, type.cocoName());
             assertEquals(1.0, s.stats()[8], 1e-12, type.cocoName());
         }
         // The same region as an ordinary object: both detections inside it are false positives ranked first.
         List<CocoAnnotation> noCrowd = List.of(gt(1, 1, 1, 0, 0, 50, 50, 0), gt(2, 1, 1, 60, 60, 20, 20, 0));
-        CocoSummary s = summarize(dataset(noCrowd, 1), dets, IouType.BBOX);
+        CocoSummary s = summarize(dataset(noCrowd, 1), dets, IouKind.BBOX);
         assertTrue(s.stats()[0] < 0.5, "AP " + s.stats()[0]);
     }
 
@@ -124,7 +124,7 @@ class CocoEvaluatorTest {
                 gt(3, 1, 1, 0, 0, 100, 100, 0));
         List<CocoAnnotation> dets = List.of(det(1, 1, 0, 0, 10, 10, 0.9), det(1, 1, 20, 20, 50, 50, 0.8),
                 det(1, 1, 0, 0, 100, 100, 0.7));
-        CocoSummary s = summarize(dataset(gts, 1), dets, IouType.BBOX);
+        CocoSummary s = summarize(dataset(gts, 1), dets, IouKind.BBOX);
         assertEquals(1.0 / 3, s.get("AR1"), 1e-12);
         assertEquals(1.0, s.get("AR10"), 1e-12);
         for (String name : List.of("APs", "APm", "APl", "ARs", "ARm", "ARl")) {
@@ -136,14 +136,14 @@ class CocoEvaluatorTest {
     void categoriesMatterUnlessUseCatsIsOff() {
         CocoDataset ds = dataset(List.of(gt(1, 1, 1, 10, 10, 20, 20, 0), gt(2, 2, 2, 10, 10, 20, 20, 0)), 1, 2);
         List<CocoAnnotation> dets = List.of(det(1, 1, 10, 10, 20, 20, 0.9), det(2, 1, 10, 10, 20, 20, 0.8));
-        CocoEvaluator byCat = CocoEvaluator.forResults(ds, dets, IouType.BBOX, "dt");
+        CocoEvaluator byCat = CocoEvaluator.forResults(ds, dets, IouKind.BBOX, "dt");
         Accumulation acc = byCat.accumulate();
         assertEquals(1 / (1 + EPS), acc.categoryAp(1), 1e-12);
         assertEquals(0.0, acc.categoryAp(2), 0.0); // no detection of category 2
         assertEquals(0.5 / (1 + EPS), acc.summarize().stats()[0], 1e-12);
         assertThrows(IllegalArgumentException.class, () -> acc.categoryAp(9));
 
-        CocoEvaluator agnostic = new CocoEvaluator(ds, LoadRes.loadRes(ds, dets, "dt"), IouType.BBOX,
+        CocoEvaluator agnostic = new CocoEvaluator(ds, LoadRes.loadRes(ds, dets, "dt"), IouKind.BBOX,
                 EvalParams.defaults().withUseCats(false));
         assertEquals(1 / (1 + EPS), agnostic.accumulate().summarize().stats()[0], 1e-12);
     }
@@ -154,12 +154,12 @@ class CocoEvaluatorTest {
         // A compressed-RLE result of the same box, and a box-only result (rasterised as its corner polygon).
         String counts = PolygonRasterizer.rasterizeBox(10, 10, 20, 20, 100, 100).toCompressedString();
         CocoAnnotation rle = CocoAnnotation.detection(1, 1, null, new Segmentation.CompressedRle(100, 100, counts), 0.9);
-        assertEquals(1 / (1 + EPS), summarize(ds, List.of(rle), IouType.SEGM).stats()[0], 1e-12);
-        assertEquals(1 / (1 + EPS), summarize(ds, List.of(det(1, 1, 10, 10, 20, 20, 0.9)), IouType.SEGM).stats()[0], 1e-12);
+        assertEquals(1 / (1 + EPS), summarize(ds, List.of(rle), IouKind.SEGM).stats()[0], 1e-12);
+        assertEquals(1 / (1 + EPS), summarize(ds, List.of(det(1, 1, 10, 10, 20, 20, 0.9)), IouKind.SEGM).stats()[0], 1e-12);
         // Half the box: mask IoU 0.5 -> matched only at the 0.5 threshold.
         String half = PolygonRasterizer.rasterizeBox(10, 10, 10, 20, 100, 100).toCompressedString();
         CocoAnnotation halfDet = CocoAnnotation.detection(1, 1, null, new Segmentation.CompressedRle(100, 100, half), 0.9);
-        CocoSummary s = summarize(ds, List.of(halfDet), IouType.SEGM);
+        CocoSummary s = summarize(ds, List.of(halfDet), IouKind.SEGM);
         assertEquals(1 / (1 + EPS), s.get("AP50"), 1e-12);
         assertEquals(0.0, s.get("AP75"), 0.0);
     }
@@ -184,7 +184,7 @@ class CocoEvaluatorTest {
 
     @Test
     void emptyResultsScoreZeroWhereThereIsGroundTruth() {
-        CocoSummary s = summarize(dataset(TWO_GTS, 1), List.of(), IouType.BBOX);
+        CocoSummary s = summarize(dataset(TWO_GTS, 1), List.of(), IouKind.BBOX);
         assertArrayEquals(new double[] {0, 0, 0, 0, -1, -1, 0, 0, 0, 0, -1, -1}, s.stats(), 0.0);
     }
 
@@ -192,18 +192,18 @@ class CocoEvaluatorTest {
     void badInputsNameTheCulprit() {
         CocoDataset ds = dataset(TWO_GTS, 1);
         var unknown = assertThrows(CocoFormatException.class,
-                () -> CocoEvaluator.forResults(ds, List.of(det(5, 1, 0, 0, 1, 1, 0.5)), IouType.BBOX, "dt.json"));
+                () -> CocoEvaluator.forResults(ds, List.of(det(5, 1, 0, 0, 1, 1, 0.5)), IouKind.BBOX, "dt.json"));
         assertTrue(unknown.getMessage().contains("dt.json: result 1") && unknown.getMessage().contains("image_id 5"),
                 unknown.getMessage());
         CocoAnnotation noArea = CocoAnnotation.groundTruth(9, 1, 1, new Bbox(0, 0, 1, 1), Double.NaN, 0, null);
         CocoDataset noAreaDs = dataset(List.of(noArea), 1);
         var area = assertThrows(CocoFormatException.class,
-                () -> CocoEvaluator.forResults(noAreaDs, List.of(), IouType.BBOX, "dt").evaluate());
+                () -> CocoEvaluator.forResults(noAreaDs, List.of(), IouKind.BBOX, "dt").evaluate());
         assertTrue(area.getMessage().contains("annotation id 9") && area.getMessage().contains("missing 'area'"),
                 area.getMessage());
         var noSeg = assertThrows(CocoFormatException.class, () -> CocoEvaluator.forResults(
                 dataset(List.of(CocoAnnotation.groundTruth(8, 1, 1, new Bbox(0, 0, 1, 1), 1, 0, null)), 1),
-                List.of(), IouType.SEGM, "dt").evaluate());
+                List.of(), IouKind.SEGM, "dt").evaluate());
         assertTrue(noSeg.getMessage().contains("annotation id 8") && noSeg.getMessage().contains("segmentation"),
                 noSeg.getMessage());
     }

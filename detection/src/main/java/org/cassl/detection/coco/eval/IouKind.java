@@ -1,13 +1,13 @@
 package org.cassl.detection.coco.eval;
 
 /** What COCO evaluation compares: boxes ({@code bbox}) or masks ({@code segm}). */
-public enum IouType {
+public enum IouKind {
     BBOX("bbox"),
     SEGM("segm");
 
     private final String cocoName;
 
-    IouType(String cocoName) {
+    IouKind(String cocoName) {
         this.cocoName = cocoName;
     }
 
@@ -17,8 +17,8 @@ public enum IouType {
     }
 
     /** Parses {@code "bbox"} or {@code "segm"} (case-insensitive). */
-    public static IouType parse(String name) {
-        for (IouType t : values()) {
+    public static IouKind parse(String name) {
+        for (IouKind t : values()) {
             if (t.cocoName.equalsIgnoreCase(name)) {
                 return t;
             }

@@ -17,10 +17,10 @@ import java.util.List;
  * coordinates are whole numbers because everything is measured in pixel corners; {@code area} is
  * the visible pixel count, which equals the area of the polygons.
  */
-final class CocoWriter {
+final class ShapesCocoFile {
     private static final JsonFactory JSON = new JsonFactory();
 
-    private CocoWriter() {
+    private ShapesCocoFile() {
     }
 
     /** One image and its (already filtered) annotations. */
