@@ -77,7 +77,7 @@ public final class CudaElementwise {
 
     /**
      * The stored bit pattern of {@code value} in dtype {@code t}, with the CPU backend's
-     * conversions (Elem.setD): Java casts for integers, U8 wraps, BOOL is {@code value != 0}.
+     * conversions (ElementAccess.setD): Java casts for integers, U8 wraps, BOOL is {@code value != 0}.
      */
     public static long fillBits(DType t, double value) {
         switch (t) {
