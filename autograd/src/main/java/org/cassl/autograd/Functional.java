@@ -185,7 +185,7 @@ public final class Functional {
      * null) are constants. Saves: x, t, the softplus term and the weights.
      */
     public static Variable binaryCrossEntropyWithLogits(Variable input, Variable target, Tensor weight,
-                                                        Tensor posWeight, Reduction reduction) {
+                                                        Tensor posWeight, LossReduction reduction) {
         Tensor x = input.data();
         Tensor t = target.data();
         if (!java.util.Arrays.equals(x.shape(), t.shape())) {

@@ -197,27 +197,27 @@ public final class Variable {
     public Variable clampMax(double max) { return Pointwise.clamp(this, Double.NaN, max); }
 
     // reductions
-    public Variable sum() { return Reduce.sum(this, allDims(), false); }
-    public Variable sum(int dim, boolean keepdim) { return Reduce.sum(this, new int[] {dim}, keepdim); }
-    public Variable sum(int[] dims, boolean keepdim) { return Reduce.sum(this, dims, keepdim); }
-    public Variable mean() { return Reduce.mean(this, allDims(), false); }
-    public Variable mean(int dim, boolean keepdim) { return Reduce.mean(this, new int[] {dim}, keepdim); }
-    public Variable mean(int[] dims, boolean keepdim) { return Reduce.mean(this, dims, keepdim); }
+    public Variable sum() { return ReductionOps.sum(this, allDims(), false); }
+    public Variable sum(int dim, boolean keepdim) { return ReductionOps.sum(this, new int[] {dim}, keepdim); }
+    public Variable sum(int[] dims, boolean keepdim) { return ReductionOps.sum(this, dims, keepdim); }
+    public Variable mean() { return ReductionOps.mean(this, allDims(), false); }
+    public Variable mean(int dim, boolean keepdim) { return ReductionOps.mean(this, new int[] {dim}, keepdim); }
+    public Variable mean(int[] dims, boolean keepdim) { return ReductionOps.mean(this, dims, keepdim); }
     /** Maximum of all elements. */
-    public Variable max() { return Reduce.max(this); }
-    public Variable min() { return Reduce.min(this); }
+    public Variable max() { return ReductionOps.max(this); }
+    public Variable min() { return ReductionOps.min(this); }
     /** Maximum along dim with the index of its first occurrence. */
-    public VariableIndices max(int dim, boolean keepdim) { return Reduce.max(this, dim, keepdim); }
-    public VariableIndices min(int dim, boolean keepdim) { return Reduce.min(this, dim, keepdim); }
-    public Variable amax(int[] dims, boolean keepdim) { return Reduce.amax(this, dims, keepdim); }
-    public Variable amin(int[] dims, boolean keepdim) { return Reduce.amin(this, dims, keepdim); }
+    public VariableIndices max(int dim, boolean keepdim) { return ReductionOps.max(this, dim, keepdim); }
+    public VariableIndices min(int dim, boolean keepdim) { return ReductionOps.min(this, dim, keepdim); }
+    public Variable amax(int[] dims, boolean keepdim) { return ReductionOps.amax(this, dims, keepdim); }
+    public Variable amin(int[] dims, boolean keepdim) { return ReductionOps.amin(this, dims, keepdim); }
     /** Variance with Bessel's correction {@code correction} (1 = unbiased). */
-    public Variable var(int[] dims, int correction, boolean keepdim) { return Reduce.var(this, dims, correction, keepdim); }
-    public Variable var() { return Reduce.var(this, allDims(), 1, false); }
-    public Variable prod() { return Reduce.prod(this); }
-    public Variable prod(int dim, boolean keepdim) { return Reduce.prod(this, dim, keepdim); }
-    public Variable cumsum(int dim) { return Reduce.cumsum(this, dim); }
-    public Variable logsumexp(int[] dims, boolean keepdim) { return Reduce.logsumexp(this, dims, keepdim); }
+    public Variable var(int[] dims, int correction, boolean keepdim) { return ReductionOps.var(this, dims, correction, keepdim); }
+    public Variable var() { return ReductionOps.var(this, allDims(), 1, false); }
+    public Variable prod() { return ReductionOps.prod(this); }
+    public Variable prod(int dim, boolean keepdim) { return ReductionOps.prod(this, dim, keepdim); }
+    public Variable cumsum(int dim) { return ReductionOps.cumsum(this, dim); }
+    public Variable logsumexp(int[] dims, boolean keepdim) { return ReductionOps.logsumexp(this, dims, keepdim); }
     public Variable softmax(int dim) { return Functional.softmax(this, dim); }
     public Variable logSoftmax(int dim) { return Functional.logSoftmax(this, dim); }
 
@@ -244,19 +244,19 @@ public final class Variable {
     public Variable flatten(int startDim, int endDim) { return Shaping.flatten(this, startDim, endDim); }
     public Variable flatten() { return Shaping.reshape(this, -1); }
     public Variable contiguous() { return Shaping.contiguous(this); }
-    public List<Variable> split(int size, int dim) { return Joining.split(this, size, dim); }
-    public List<Variable> split(int[] sizes, int dim) { return Joining.split(this, sizes, dim); }
-    public List<Variable> chunk(int chunks, int dim) { return Joining.chunk(this, chunks, dim); }
-    public static Variable cat(List<Variable> vs, int dim) { return Joining.cat(vs, dim); }
-    public static Variable stack(List<Variable> vs, int dim) { return Joining.stack(vs, dim); }
+    public List<Variable> split(int size, int dim) { return JoiningOps.split(this, size, dim); }
+    public List<Variable> split(int[] sizes, int dim) { return JoiningOps.split(this, sizes, dim); }
+    public List<Variable> chunk(int chunks, int dim) { return JoiningOps.chunk(this, chunks, dim); }
+    public static Variable cat(List<Variable> vs, int dim) { return JoiningOps.cat(vs, dim); }
+    public static Variable stack(List<Variable> vs, int dim) { return JoiningOps.stack(vs, dim); }
 
     // indexing
-    public Variable indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
-    public Variable gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
-    public Variable scatterAdd(int dim, Tensor index, Variable src) { return Indexing.scatterAdd(this, dim, index, src); }
-    public Variable maskedSelect(Tensor mask) { return Indexing.maskedSelect(this, mask); }
-    public VariableIndices topk(int k, int dim, boolean largest) { return Indexing.topk(this, k, dim, largest); }
-    public VariableIndices sort(int dim, boolean descending) { return Indexing.sort(this, dim, descending); }
+    public Variable indexSelect(int dim, Tensor index) { return IndexingOps.indexSelect(this, dim, index); }
+    public Variable gather(int dim, Tensor index) { return IndexingOps.gather(this, dim, index); }
+    public Variable scatterAdd(int dim, Tensor index, Variable src) { return IndexingOps.scatterAdd(this, dim, index, src); }
+    public Variable maskedSelect(Tensor mask) { return IndexingOps.maskedSelect(this, mask); }
+    public VariableIndices topk(int k, int dim, boolean largest) { return IndexingOps.topk(this, k, dim, largest); }
+    public VariableIndices sort(int dim, boolean descending) { return IndexingOps.sort(this, dim, descending); }
 
     // not differentiable: plain tensors
     public Tensor eq(Variable o) { return data.eq(o.data); }

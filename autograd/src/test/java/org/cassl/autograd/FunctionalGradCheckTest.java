@@ -78,12 +78,12 @@ class FunctionalGradCheckTest {
             case_("roi_align_aligned", v -> Functional.roiAlign(v[0], rois, 3, 2, 1.0, 2, true), randn(43, 2, 2, 8, 8)),
             case_("roi_align_scaled_adaptive", v -> Functional.roiAlign(v[0], rois, 2, 2, 0.5, 0, false),
                     randn(44, 2, 1, 5, 5)),
-            case_("bce_logits_mean", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1], null, null, Reduction.MEAN),
+            case_("bce_logits_mean", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1], null, null, LossReduction.MEAN),
                     randn(45, 3, 4).mul(3), t),
             case_("bce_logits_none_weighted", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1],
-                    Checks.uniform(46, 0, 2, 4), null, Reduction.NONE), randn(47, 3, 4), t),
+                    Checks.uniform(46, 0, 2, 4), null, LossReduction.NONE), randn(47, 3, 4), t),
             case_("bce_logits_sum_pos_weight", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1],
-                    Checks.uniform(48, 0, 2, 3, 1), Checks.uniform(49, 0.5, 3, 4), Reduction.SUM), randn(51, 3, 4), t));
+                    Checks.uniform(48, 0, 2, 3, 1), Checks.uniform(49, 0.5, 3, 4), LossReduction.SUM), randn(51, 3, 4), t));
     }
 
     /**

@@ -98,7 +98,7 @@ final class GoldenOps {
     /** Reduction dims; null (all dims) becomes every dim of the input. */
     static int[] dims(JsonNode a, Variable x) {
         int[] d = ints(a, "dims");
-        return d != null ? d : Reduce.allDims(x.dim());
+        return d != null ? d : ReductionOps.allDims(x.dim());
     }
 
     private static Variable optional(Variable[] in, int i) {
@@ -245,7 +245,7 @@ final class GoldenOps {
         });
         reg("bce_with_logits", (a, in, c) -> Functional.binaryCrossEntropyWithLogits(in[0], in[1],
                 constOrNull(c, "c_weight"), constOrNull(c, "c_pos_weight"),
-                Reduction.valueOf(a.get("reduction").asText().toUpperCase(Locale.ROOT))));
+                LossReduction.valueOf(a.get("reduction").asText().toUpperCase(Locale.ROOT))));
     }
 
     /** The view named in a case's params, applied to the stored contiguous base. */

@@ -14,7 +14,7 @@ import org.cassl.kernels.ops.CudaPool;
 import org.cassl.kernels.ops.CudaReduce;
 import org.cassl.kernels.ops.CudaSort;
 import org.cassl.kernels.ops.DeviceScan;
-import org.cassl.kernels.ops.Kit;
+import org.cassl.kernels.ops.CudaOpContext;
 import org.cassl.kernels.runtime.CudaRuntime;
 import org.cassl.kernels.runtime.DeviceProperties;
 import org.cassl.kernels.runtime.DeviceRuntime;
@@ -68,18 +68,18 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public CudaBackend(DeviceRuntime rt, CublasGemm cublas) {
         this.rt = rt;
         this.cublas = cublas;
-        Kit kit = new Kit(rt);
-        DeviceScan scan = new DeviceScan(kit);
-        this.elementwise = new CudaElementwise(kit);
-        this.reduce = new CudaReduce(kit);
-        this.gemm = new CudaGemm(kit, cublas);
-        this.conv = new CudaConv(kit, gemm);
-        this.pool = new CudaPool(kit);
-        this.interpolate = new CudaInterpolate(kit);
-        this.norm = new CudaNorm(kit);
-        this.sort = new CudaSort(kit, scan);
-        this.indexing = new CudaIndexing(kit, scan);
-        this.detection = new CudaDetection(kit, sort, scan);
+        CudaOpContext ctx = new CudaOpContext(rt);
+        DeviceScan scan = new DeviceScan(ctx);
+        this.elementwise = new CudaElementwise(ctx);
+        this.reduce = new CudaReduce(ctx);
+        this.gemm = new CudaGemm(ctx, cublas);
+        this.conv = new CudaConv(ctx, gemm);
+        this.pool = new CudaPool(ctx);
+        this.interpolate = new CudaInterpolate(ctx);
+        this.norm = new CudaNorm(ctx);
+        this.sort = new CudaSort(ctx, scan);
+        this.indexing = new CudaIndexing(ctx, scan);
+        this.detection = new CudaDetection(ctx, sort, scan);
         gemm.setAllowTf32(Boolean.getBoolean("cassl.cuda.tf32"));
     }
 

@@ -1,7 +1,7 @@
 package org.cassl.tensor;
 
 /** Reductions and scans over any dims, with PyTorch's dtype rules and empty-input behaviour. */
-public final class Reductions {
+final class Reductions {
     private Reductions() {
     }
 

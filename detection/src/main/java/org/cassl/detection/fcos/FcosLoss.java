@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cassl.autograd.Functional;
-import org.cassl.autograd.Reduction;
+import org.cassl.autograd.LossReduction;
 import org.cassl.autograd.Tape;
 import org.cassl.autograd.Variable;
 import org.cassl.detection.Target;
@@ -89,7 +89,7 @@ public final class FcosLoss {
             lossReg = GiouLoss.sum(predBoxes, fgBoxes, GiouLoss.DEFAULT_EPS);
             Tensor ctrTargets = centernessTargets(coder.encode(fgAnchors, fgBoxes));
             Variable fgCtr = outputs.bboxCtrness().reshape(n * p).indexSelect(0, fgIndex);
-            lossCtr = Functional.binaryCrossEntropyWithLogits(fgCtr, Variable.of(ctrTargets), null, null, Reduction.SUM);
+            lossCtr = Functional.binaryCrossEntropyWithLogits(fgCtr, Variable.of(ctrTargets), null, null, LossReduction.SUM);
         }
         Map<String, Variable> losses = new LinkedHashMap<>();
         losses.put(CLASSIFICATION, lossCls.div(normaliser));

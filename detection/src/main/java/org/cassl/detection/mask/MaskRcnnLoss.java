@@ -3,7 +3,7 @@ package org.cassl.detection.mask;
 import java.util.Arrays;
 import java.util.List;
 import org.cassl.autograd.Functional;
-import org.cassl.autograd.Reduction;
+import org.cassl.autograd.LossReduction;
 import org.cassl.autograd.Variable;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.NnOps;
@@ -62,6 +62,6 @@ public final class MaskRcnnLoss {
         Variable chosen = logits.reshape(r, logits.size(1), m).gather(1, index).reshape(r, logits.size(2),
                 logits.size(3));
         return Functional.binaryCrossEntropyWithLogits(chosen, Variable.of(targets.to(logits.dtype())), null, null,
-                Reduction.MEAN);
+                LossReduction.MEAN);
     }
 }

@@ -17,12 +17,12 @@ import org.cassl.tensor.Tensor;
  */
 public final class CudaConv {
     private static final String M = "im2col";
-    private final Kit kit;
+    private final CudaOpContext ctx;
     private final CudaGemm gemm;
     private final long workspaceBytes = Long.getLong("cassl.cuda.convWorkspaceMB", 256L) << 20;
 
-    public CudaConv(Kit kit, CudaGemm gemm) {
-        this.kit = kit;
+    public CudaConv(CudaOpContext ctx, CudaGemm gemm) {
+        this.ctx = ctx;
         this.gemm = gemm;
     }
 
@@ -71,9 +71,9 @@ public final class CudaConv {
         if (out.numel() == 0) {
             return;
         }
-        String sfx = Kit.typeSuffix(x.dtype());
+        String sfx = CudaOpContext.typeSuffix(x.dtype());
         int es = x.dtype().byteSize();
-        try (Kit.Dense xd = kit.dense(x); Kit.Dense wd = kit.dense(w); Kit.Dense od = kit.dense(out)) {
+        try (CudaOpContext.Dense xd = ctx.dense(x); CudaOpContext.Dense wd = ctx.dense(w); CudaOpContext.Dense od = ctx.dense(out)) {
             long xa = xd.address();
             long oa = od.address();
             GemmCall.Operand a = new GemmCall.Operand(wd.address(), 0, q.kg * q.ckk, q.ckk, 1);
@@ -83,7 +83,7 @@ public final class CudaConv {
                 gemm.run(new GemmCall(q.kg, q.p, q.ckk, q.n * q.g, q.g, a, b, c, false, x.dtype()));
             } else {
                 int nb = chunk(q, es);
-                try (Kit.Scratch col = kit.scratch(nb * q.colElemsPerImage() * es)) {
+                try (CudaOpContext.Scratch col = ctx.scratch(nb * q.colElemsPerImage() * es)) {
                     for (int n0 = 0; n0 < q.n; n0 += nb) {
                         int cnt = Math.min(nb, q.n - n0);
                         im2col(sfx, q, xa + (long) n0 * q.c * q.h * q.w * es, col.address(), cnt);
@@ -96,8 +96,8 @@ public final class CudaConv {
                 }
             }
             if (bias != null) {
-                try (Kit.Dense bd = kit.dense(bias)) {
-                    kit.launchN(M, "add_bias_" + sfx, out.numel(), KernelArgs.of().ptr(oa).ptr(bd.address())
+                try (CudaOpContext.Dense bd = ctx.dense(bias)) {
+                    ctx.launchN(M, "add_bias_" + sfx, out.numel(), KernelArgs.of().ptr(oa).ptr(bd.address())
                             .i32(q.n).i32(q.k).i32(q.p));
                 }
             }
@@ -112,22 +112,22 @@ public final class CudaConv {
         if (gradIn.numel() == 0) {
             return;
         }
-        String sfx = Kit.typeSuffix(gradIn.dtype());
+        String sfx = CudaOpContext.typeSuffix(gradIn.dtype());
         int es = gradIn.dtype().byteSize();
-        try (Kit.Dense gd = kit.dense(gradOut); Kit.Dense wd = kit.dense(w); Kit.Dense id = kit.dense(gradIn)) {
+        try (CudaOpContext.Dense gd = ctx.dense(gradOut); CudaOpContext.Dense wd = ctx.dense(w); CudaOpContext.Dense id = ctx.dense(gradIn)) {
             long ga = gd.address();
             long ia = id.address();
             // A = W_g^T [ckk, kg]: element (m, k) = w[g][k][m]
             GemmCall.Operand a = new GemmCall.Operand(wd.address(), 0, q.kg * q.ckk, 1, q.ckk);
             if (gradOut.numel() == 0) {
-                kit.runtime().memset8(ia, 0, (long) gradIn.numel() * es);
+                ctx.runtime().memset8(ia, 0, (long) gradIn.numel() * es);
             } else if (q.pointwise) {
                 GemmCall.Operand b = new GemmCall.Operand(ga, q.k * q.p, q.kg * q.p, q.p, 1);
                 GemmCall.Operand c = new GemmCall.Operand(ia, q.c * q.h * q.w, q.cg * q.h * q.w, q.h * q.w, 1);
                 gemm.run(new GemmCall(q.ckk, q.p, q.kg, q.n * q.g, q.g, a, b, c, false, gradIn.dtype()));
             } else {
                 int nb = chunk(q, es);
-                try (Kit.Scratch col = kit.scratch(nb * q.colElemsPerImage() * es)) {
+                try (CudaOpContext.Scratch col = ctx.scratch(nb * q.colElemsPerImage() * es)) {
                     for (int n0 = 0; n0 < q.n; n0 += nb) {
                         int cnt = Math.min(nb, q.n - n0);
                         GemmCall.Operand b = new GemmCall.Operand(ga + (long) n0 * q.k * q.p * es, q.k * q.p, q.kg * q.p,
@@ -136,7 +136,7 @@ public final class CudaConv {
                                 q.p, 1);
                         gemm.run(new GemmCall(q.ckk, q.p, q.kg, cnt * q.g, q.g, a, b, c, false, gradIn.dtype()));
                         int hw = q.c * q.h * q.w;
-                        kit.launch(M, "col2im_" + sfx, LaunchConfig.of(gridFor(hw), cnt, 1, Kit.BLOCK), KernelArgs.of()
+                        ctx.launch(M, "col2im_" + sfx, LaunchConfig.of(gridFor(hw), cnt, 1, CudaOpContext.BLOCK), KernelArgs.of()
                                 .ptr(col.address()).ptr(ia + (long) n0 * hw * es).bytes(q.pack()));
                     }
                 }
@@ -152,18 +152,18 @@ public final class CudaConv {
         if (gradW.numel() == 0) {
             return;
         }
-        String sfx = Kit.typeSuffix(x.dtype());
+        String sfx = CudaOpContext.typeSuffix(x.dtype());
         int es = x.dtype().byteSize();
-        try (Kit.Dense gd = kit.dense(gradOut); Kit.Dense xd = kit.dense(x); Kit.Dense wd = kit.dense(gradW)) {
+        try (CudaOpContext.Dense gd = ctx.dense(gradOut); CudaOpContext.Dense xd = ctx.dense(x); CudaOpContext.Dense wd = ctx.dense(gradW)) {
             long ga = gd.address();
             long wa = wd.address();
             // C = gradW_g [kg, ckk]; one GEMM per image over the groups, accumulating after the first
             GemmCall.Operand c = new GemmCall.Operand(wa, 0, q.kg * q.ckk, q.ckk, 1);
             if (q.n == 0 || q.p == 0) {
-                kit.runtime().memset8(wa, 0, (long) gradW.numel() * es);
+                ctx.runtime().memset8(wa, 0, (long) gradW.numel() * es);
             } else {
                 int nb = q.pointwise ? q.n : chunk(q, es);
-                try (Kit.Scratch col = kit.scratch(q.pointwise ? 8 : nb * q.colElemsPerImage() * es)) {
+                try (CudaOpContext.Scratch col = ctx.scratch(q.pointwise ? 8 : nb * q.colElemsPerImage() * es)) {
                     for (int n0 = 0; n0 < q.n; n0 += nb) {
                         int cnt = Math.min(nb, q.n - n0);
                         long colBase;
@@ -194,15 +194,15 @@ public final class CudaConv {
     }
 
     private void im2col(String sfx, Geom q, long x, long col, int images) {
-        kit.launch(M, "im2col_" + sfx, LaunchConfig.of(gridFor(q.c * q.p), images, 1, Kit.BLOCK),
+        ctx.launch(M, "im2col_" + sfx, LaunchConfig.of(gridFor(q.c * q.p), images, 1, CudaOpContext.BLOCK),
                 KernelArgs.of().ptr(x).ptr(col).bytes(q.pack()));
     }
 
     private int gridFor(long n) {
-        return (int) Math.max(1, Math.min((n + Kit.BLOCK - 1) / Kit.BLOCK, kit.maxBlocks()));
+        return (int) Math.max(1, Math.min((n + CudaOpContext.BLOCK - 1) / CudaOpContext.BLOCK, ctx.maxBlocks()));
     }
 
     private void kitCopy(Tensor src, Tensor dst) {
-        kit.copyBack(src, dst);
+        ctx.copyBack(src, dst);
     }
 }

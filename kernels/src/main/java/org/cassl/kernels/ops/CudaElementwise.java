@@ -15,11 +15,11 @@ import org.cassl.tensor.UnaryOp;
  */
 public final class CudaElementwise {
     private static final String M = "elementwise";
-    private final Kit kit;
+    private final CudaOpContext ctx;
 
-    public CudaElementwise(Kit kit) {
-        this.kit = kit;
-        kit.setElementwise(this);
+    public CudaElementwise(CudaOpContext ctx) {
+        this.ctx = ctx;
+        ctx.setElementwise(this);
     }
 
     public void fill(Tensor out, double value) {
@@ -31,27 +31,27 @@ public final class CudaElementwise {
         long bits = fillBits(t, value);
         TensorDesc.Merged m = mergeAnyOrder(out);
         if (m.dense(0)) {
-            long a = Kit.addr(out);
+            long a = CudaOpContext.addr(out);
             if (t.byteSize() == 1) {
-                kit.runtime().memset8(a, (int) bits, n);
+                ctx.runtime().memset8(a, (int) bits, n);
                 return;
             }
             if (t.byteSize() == 4) {
-                kit.runtime().memset32(a, (int) bits, n);
+                ctx.runtime().memset32(a, (int) bits, n);
                 return;
             }
             if (bits == 0) {
-                kit.runtime().memset8(a, 0, (long) n * 8);
+                ctx.runtime().memset8(a, 0, (long) n * 8);
                 return;
             }
         }
-        KernelArgs args = KernelArgs.of().ptr(Kit.base(out)).bytes(m.desc(0, out.offset())).i32(n);
+        KernelArgs args = KernelArgs.of().ptr(CudaOpContext.base(out)).bytes(m.desc(0, out.offset())).i32(n);
         switch (t.byteSize()) {
             case 1: args.u8((int) bits); break;
             case 4: args.i32((int) bits); break;
             default: args.i64(bits); break;
         }
-        kit.launchN(M, "fill_" + Kit.widthSuffix(t), n, args);
+        ctx.launchN(M, "fill_" + CudaOpContext.widthSuffix(t), n, args);
     }
 
     /**
@@ -77,7 +77,7 @@ public final class CudaElementwise {
 
     /**
      * The stored bit pattern of {@code value} in dtype {@code t}, with the CPU backend's
-     * conversions (Elem.setD): Java casts for integers, U8 wraps, BOOL is {@code value != 0}.
+     * conversions (ElementAccess.setD): Java casts for integers, U8 wraps, BOOL is {@code value != 0}.
      */
     public static long fillBits(DType t, double value) {
         switch (t) {
@@ -95,18 +95,18 @@ public final class CudaElementwise {
             return;
         }
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            kit.runtime().copyDeviceToDevice(Kit.addr(dst), Kit.addr(src), (long) n * dst.dtype().byteSize());
+            ctx.runtime().copyDeviceToDevice(CudaOpContext.addr(dst), CudaOpContext.addr(src), (long) n * dst.dtype().byteSize());
             return;
         }
         TensorDesc.Merged m = TensorDesc.merge(dst.shape(), src, dst);
         if (src.dtype() == dst.dtype()) {
-            kit.launchN(M, "copy_" + Kit.widthSuffix(src.dtype()), n, KernelArgs.of()
-                    .ptr(Kit.base(src)).bytes(m.desc(0, src.offset()))
-                    .ptr(Kit.base(dst)).bytes(m.desc(1, dst.offset())).i32(n));
+            ctx.launchN(M, "copy_" + CudaOpContext.widthSuffix(src.dtype()), n, KernelArgs.of()
+                    .ptr(CudaOpContext.base(src)).bytes(m.desc(0, src.offset()))
+                    .ptr(CudaOpContext.base(dst)).bytes(m.desc(1, dst.offset())).i32(n));
         } else {
-            kit.launchN(M, "copy_cast", n, KernelArgs.of()
-                    .ptr(Kit.base(src)).i32(src.dtype().ordinal()).bytes(m.desc(0, src.offset()))
-                    .ptr(Kit.base(dst)).i32(dst.dtype().ordinal()).bytes(m.desc(1, dst.offset())).i32(n));
+            ctx.launchN(M, "copy_cast", n, KernelArgs.of()
+                    .ptr(CudaOpContext.base(src)).i32(src.dtype().ordinal()).bytes(m.desc(0, src.offset()))
+                    .ptr(CudaOpContext.base(dst)).i32(dst.dtype().ordinal()).bytes(m.desc(1, dst.offset())).i32(n));
         }
     }
 
@@ -118,9 +118,9 @@ public final class CudaElementwise {
                 return;
             }
             TensorDesc.Merged m = TensorDesc.merge(out.shape(), x, out);
-            kit.launchN(M, "unary_pred", n, KernelArgs.of().i32(op.ordinal())
-                    .ptr(Kit.base(x)).i32(t.ordinal()).bytes(m.desc(0, x.offset()))
-                    .ptr(Kit.base(out)).bytes(m.desc(1, out.offset())).i32(n));
+            ctx.launchN(M, "unary_pred", n, KernelArgs.of().i32(op.ordinal())
+                    .ptr(CudaOpContext.base(x)).i32(t.ordinal()).bytes(m.desc(0, x.offset()))
+                    .ptr(CudaOpContext.base(out)).bytes(m.desc(1, out.offset())).i32(n));
             return;
         }
         if (t.isIntegral() && !integerUnarySupported(op)) {
@@ -131,12 +131,12 @@ public final class CudaElementwise {
         }
         TensorDesc.Merged m = TensorDesc.merge(out.shape(), x, out);
         KernelArgs args = KernelArgs.of().i32(op.ordinal())
-                .ptr(Kit.base(x)).bytes(m.desc(0, x.offset()))
-                .ptr(Kit.base(out)).bytes(m.desc(1, out.offset())).i32(n);
+                .ptr(CudaOpContext.base(x)).bytes(m.desc(0, x.offset()))
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(1, out.offset())).i32(n);
         if (t == DType.U8 || t == DType.BOOL) {
             args.i32(out.dtype() == DType.BOOL ? 1 : 0);
         }
-        kit.launchN(M, "unary_" + Kit.typeSuffix(t), n, args);
+        ctx.launchN(M, "unary_" + CudaOpContext.typeSuffix(t), n, args);
     }
 
     /** The integer unary ops of the CPU backend (MathOps.unaryL). */
@@ -161,26 +161,26 @@ public final class CudaElementwise {
         }
         TensorDesc.Merged m = TensorDesc.merge(out.shape(), a, b, out);
         if (op.boolResult()) {
-            kit.launchN(M, "compare_any", n, KernelArgs.of().i32(op.ordinal())
-                    .ptr(Kit.base(a)).bytes(m.desc(0, a.offset()))
-                    .ptr(Kit.base(b)).bytes(m.desc(1, b.offset())).i32(t.ordinal())
-                    .ptr(Kit.base(out)).bytes(m.desc(2, out.offset())).i32(n));
+            ctx.launchN(M, "compare_any", n, KernelArgs.of().i32(op.ordinal())
+                    .ptr(CudaOpContext.base(a)).bytes(m.desc(0, a.offset()))
+                    .ptr(CudaOpContext.base(b)).bytes(m.desc(1, b.offset())).i32(t.ordinal())
+                    .ptr(CudaOpContext.base(out)).bytes(m.desc(2, out.offset())).i32(n));
             return;
         }
         KernelArgs args = KernelArgs.of().i32(op.ordinal())
-                .ptr(Kit.base(a)).bytes(m.desc(0, a.offset()))
-                .ptr(Kit.base(b)).bytes(m.desc(1, b.offset()))
-                .ptr(Kit.base(out)).bytes(m.desc(2, out.offset())).i32(n);
+                .ptr(CudaOpContext.base(a)).bytes(m.desc(0, a.offset()))
+                .ptr(CudaOpContext.base(b)).bytes(m.desc(1, b.offset()))
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(2, out.offset())).i32(n);
         boolean integral = t.isIntegral();
         if (integral) {
-            args.ptr(kit.runtime().errorWord());
+            args.ptr(ctx.runtime().errorWord());
             if (t == DType.U8 || t == DType.BOOL) {
                 args.i32(out.dtype() == DType.BOOL ? 1 : 0);
             }
         }
-        kit.launchN(M, "binary_" + Kit.typeSuffix(t), n, args);
+        ctx.launchN(M, "binary_" + CudaOpContext.typeSuffix(t), n, args);
         if (integral && (op == BinaryOp.REMAINDER || op == BinaryOp.FLOOR_DIV || op == BinaryOp.POW)) {
-            kit.checkErrors(opName(op));
+            ctx.checkErrors(opName(op));
         }
     }
 
@@ -198,10 +198,10 @@ public final class CudaElementwise {
             return;
         }
         TensorDesc.Merged m = TensorDesc.merge(out.shape(), cond, a, b, out);
-        kit.launchN(M, "where_" + Kit.widthSuffix(out.dtype()), n, KernelArgs.of()
-                .ptr(Kit.base(cond)).bytes(m.desc(0, cond.offset()))
-                .ptr(Kit.base(a)).bytes(m.desc(1, a.offset()))
-                .ptr(Kit.base(b)).bytes(m.desc(2, b.offset()))
-                .ptr(Kit.base(out)).bytes(m.desc(3, out.offset())).i32(n));
+        ctx.launchN(M, "where_" + CudaOpContext.widthSuffix(out.dtype()), n, KernelArgs.of()
+                .ptr(CudaOpContext.base(cond)).bytes(m.desc(0, cond.offset()))
+                .ptr(CudaOpContext.base(a)).bytes(m.desc(1, a.offset()))
+                .ptr(CudaOpContext.base(b)).bytes(m.desc(2, b.offset()))
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(3, out.offset())).i32(n));
     }
 }

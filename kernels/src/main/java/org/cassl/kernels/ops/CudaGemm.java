@@ -14,14 +14,14 @@ import org.cassl.tensor.TensorException;
  * {@code own} (always ours) or {@code cublas} (cuBLAS where it can express the call).
  */
 public final class CudaGemm {
-    private final Kit kit;
+    private final CudaOpContext ctx;
     private final CublasGemm cublas;
     private volatile boolean allowTf32;
     private final String mode = System.getProperty("cassl.cuda.gemm", "auto").toLowerCase(Locale.ROOT);
 
     /** {@code cublas} may be null (not available). */
-    public CudaGemm(Kit kit, CublasGemm cublas) {
-        this.kit = kit;
+    public CudaGemm(CudaOpContext ctx, CublasGemm cublas) {
+        this.ctx = ctx;
         this.cublas = cublas;
     }
 
@@ -51,7 +51,7 @@ public final class CudaGemm {
         if (usesCublas()) {
             return "cublas";
         }
-        if (g.dtype() == DType.F32 && allowTf32 && kit.runtime().properties().sm() >= 80) {
+        if (g.dtype() == DType.F32 && allowTf32 && ctx.runtime().properties().sm() >= 80) {
             return "tf32";
         }
         return g.dtype() == DType.F32 ? "f32" : "f64";
@@ -73,7 +73,7 @@ public final class CudaGemm {
             if (cublas.tryRun(g)) {
                 return;
             }
-            route = g.dtype() == DType.F32 && allowTf32 && kit.runtime().properties().sm() >= 80 ? "tf32"
+            route = g.dtype() == DType.F32 && allowTf32 && ctx.runtime().properties().sm() >= 80 ? "tf32"
                     : g.dtype() == DType.F32 ? "f32" : "f64";
         }
         runOwn(g, route);
@@ -86,7 +86,7 @@ public final class CudaGemm {
         String name = kernel.equals("tf32") ? "gemm_tf32" : "gemm_" + kernel;
         LaunchConfig cfg = LaunchConfig.of((g.n() + tile - 1) / tile, (g.m() + tile - 1) / tile, Math.min(g.batch(), 65535),
                 256);
-        kit.launch(module, name, cfg, KernelArgs.of().ptr(g.a().address()).ptr(g.b().address()).ptr(g.c().address())
+        ctx.launch(module, name, cfg, KernelArgs.of().ptr(g.a().address()).ptr(g.b().address()).ptr(g.c().address())
                 .bytes(g.pack()));
     }
 
@@ -95,7 +95,7 @@ public final class CudaGemm {
         int es = g.dtype().byteSize();
         GemmCall.Operand c = g.c();
         if (g.batchInner() <= 1 && c.col() == 1 && c.row() == g.n() && (g.batch() == 1 || c.batchOuter() == g.m() * g.n())) {
-            kit.runtime().memset8(c.address(), 0, (long) g.batch() * g.m() * g.n() * es);
+            ctx.runtime().memset8(c.address(), 0, (long) g.batch() * g.m() * g.n() * es);
             return;
         }
         for (int b = 0; b < g.batch(); b++) {
@@ -104,10 +104,10 @@ public final class CudaGemm {
             long base = g.c().address() + ((long) bo * g.c().batchOuter() + (long) bi * g.c().batchInner()) * es;
             for (int r = 0; r < g.m(); r++) {
                 if (c.col() == 1) {
-                    kit.runtime().memset8(base + (long) r * c.row() * es, 0, (long) g.n() * es);
+                    ctx.runtime().memset8(base + (long) r * c.row() * es, 0, (long) g.n() * es);
                 } else {
                     for (int j = 0; j < g.n(); j++) {
-                        kit.runtime().memset8(base + ((long) r * c.row() + (long) j * c.col()) * es, 0, es);
+                        ctx.runtime().memset8(base + ((long) r * c.row() + (long) j * c.col()) * es, 0, es);
                     }
                 }
             }

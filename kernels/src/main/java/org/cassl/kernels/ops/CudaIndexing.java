@@ -13,11 +13,11 @@ import org.cassl.tensor.Tensor;
  */
 public final class CudaIndexing {
     private static final String M = "indexing";
-    private final Kit kit;
+    private final CudaOpContext ctx;
     private final DeviceScan scan;
 
-    public CudaIndexing(Kit kit, DeviceScan scan) {
-        this.kit = kit;
+    public CudaIndexing(CudaOpContext ctx, DeviceScan scan) {
+        this.ctx = ctx;
         this.scan = scan;
     }
 
@@ -43,11 +43,11 @@ public final class CudaIndexing {
         }
         int[] shape = out.shape();
         TensorDesc.Merged m = TensorDesc.merge(shape, stridesWithout(x, dim), out.strides());
-        kit.launchN(M, "index_select_" + Kit.widthSuffix(x.dtype()), n, KernelArgs.of()
-                .ptr(Kit.base(x)).bytes(m.desc(0, x.offset())).i32(x.stride(dim)).i32(x.size(dim))
-                .ptr(Kit.addr(index)).i32(index.dim() == 0 ? 0 : index.stride(0)).i32(inner(shape, dim)).i32(shape[dim])
-                .ptr(Kit.base(out)).bytes(m.desc(1, out.offset())).i32(n).ptr(kit.runtime().errorWord()));
-        kit.checkErrors("index_select");
+        ctx.launchN(M, "index_select_" + CudaOpContext.widthSuffix(x.dtype()), n, KernelArgs.of()
+                .ptr(CudaOpContext.base(x)).bytes(m.desc(0, x.offset())).i32(x.stride(dim)).i32(x.size(dim))
+                .ptr(CudaOpContext.addr(index)).i32(index.dim() == 0 ? 0 : index.stride(0)).i32(inner(shape, dim)).i32(shape[dim])
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(1, out.offset())).i32(n).ptr(ctx.runtime().errorWord()));
+        ctx.checkErrors("index_select");
     }
 
     public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) {
@@ -57,11 +57,11 @@ public final class CudaIndexing {
         }
         int[] shape = src.shape();
         TensorDesc.Merged m = TensorDesc.merge(shape, src.strides(), stridesWithout(out, dim));
-        kit.launchN(M, "index_add_" + Kit.typeSuffix(out.dtype()), n, KernelArgs.of()
-                .ptr(Kit.base(out)).bytes(m.desc(1, out.offset())).i32(out.stride(dim)).i32(out.size(dim))
-                .ptr(Kit.addr(index)).i32(index.dim() == 0 ? 0 : index.stride(0)).i32(inner(shape, dim)).i32(shape[dim])
-                .ptr(Kit.base(src)).bytes(m.desc(0, src.offset())).i32(n).ptr(kit.runtime().errorWord()));
-        kit.checkErrors("index_add");
+        ctx.launchN(M, "index_add_" + CudaOpContext.typeSuffix(out.dtype()), n, KernelArgs.of()
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(1, out.offset())).i32(out.stride(dim)).i32(out.size(dim))
+                .ptr(CudaOpContext.addr(index)).i32(index.dim() == 0 ? 0 : index.stride(0)).i32(inner(shape, dim)).i32(shape[dim])
+                .ptr(CudaOpContext.base(src)).bytes(m.desc(0, src.offset())).i32(n).ptr(ctx.runtime().errorWord()));
+        ctx.checkErrors("index_add");
     }
 
     /** {@code out[..., j, ...] = x[..., index[..., j, ...], ...]} along dim; iteration over the index's shape. */
@@ -72,11 +72,11 @@ public final class CudaIndexing {
         }
         int[] shape = index.shape();
         TensorDesc.Merged m = TensorDesc.merge(shape, out.strides(), index.strides(), stridesWithout(x, dim));
-        kit.launchN(M, "gather_" + Kit.widthSuffix(x.dtype()), n, KernelArgs.of()
-                .ptr(Kit.base(x)).bytes(m.desc(2, x.offset())).i32(x.stride(dim)).i32(x.size(dim))
-                .ptr(Kit.base(index)).bytes(m.desc(1, index.offset()))
-                .ptr(Kit.base(out)).bytes(m.desc(0, out.offset())).i32(n).ptr(kit.runtime().errorWord()));
-        kit.checkErrors("gather");
+        ctx.launchN(M, "gather_" + CudaOpContext.widthSuffix(x.dtype()), n, KernelArgs.of()
+                .ptr(CudaOpContext.base(x)).bytes(m.desc(2, x.offset())).i32(x.stride(dim)).i32(x.size(dim))
+                .ptr(CudaOpContext.base(index)).bytes(m.desc(1, index.offset()))
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(0, out.offset())).i32(n).ptr(ctx.runtime().errorWord()));
+        ctx.checkErrors("gather");
     }
 
     public void scatterAdd(Tensor out, int dim, Tensor index, Tensor src) {
@@ -86,31 +86,31 @@ public final class CudaIndexing {
         }
         int[] shape = index.shape();
         TensorDesc.Merged m = TensorDesc.merge(shape, index.strides(), stridesWithout(out, dim), src.strides());
-        kit.launchN(M, "scatter_add_" + Kit.typeSuffix(out.dtype()), n, KernelArgs.of()
-                .ptr(Kit.base(out)).bytes(m.desc(1, out.offset())).i32(out.stride(dim)).i32(out.size(dim))
-                .ptr(Kit.base(index)).bytes(m.desc(0, index.offset()))
-                .ptr(Kit.base(src)).bytes(m.desc(2, src.offset())).i32(n).ptr(kit.runtime().errorWord()));
-        kit.checkErrors("scatter_add");
+        ctx.launchN(M, "scatter_add_" + CudaOpContext.typeSuffix(out.dtype()), n, KernelArgs.of()
+                .ptr(CudaOpContext.base(out)).bytes(m.desc(1, out.offset())).i32(out.stride(dim)).i32(out.size(dim))
+                .ptr(CudaOpContext.base(index)).bytes(m.desc(0, index.offset()))
+                .ptr(CudaOpContext.base(src)).bytes(m.desc(2, src.offset())).i32(n).ptr(ctx.runtime().errorWord()));
+        ctx.checkErrors("scatter_add");
     }
 
     public Tensor nonzero(Tensor x) {
         int n = x.numel();
         int rank = x.dim();
         if (n == 0) {
-            return kit.newTensor(DType.I64, 0, rank);
+            return ctx.newTensor(DType.I64, 0, rank);
         }
-        try (Kit.Scratch flags = kit.scratch(n * 4L); Kit.Scratch pos = kit.scratch(n * 4L)) {
+        try (CudaOpContext.Scratch flags = ctx.scratch(n * 4L); CudaOpContext.Scratch pos = ctx.scratch(n * 4L)) {
             TensorDesc.Merged m = TensorDesc.merge(x.shape(), x);
-            kit.launchN(M, "nonzero_flags", n, KernelArgs.of().ptr(Kit.base(x)).i32(x.dtype().ordinal())
+            ctx.launchN(M, "nonzero_flags", n, KernelArgs.of().ptr(CudaOpContext.base(x)).i32(x.dtype().ordinal())
                     .bytes(m.desc(0, x.offset())).i32(n).ptr(flags.address()));
             scan.exclusive(flags.address(), pos.address(), n);
             int count = scan.total(flags.address(), pos.address(), n);
-            Tensor out = kit.newTensor(DType.I64, count, rank);
+            Tensor out = ctx.newTensor(DType.I64, count, rank);
             if (count > 0 && rank > 0) {
                 int[] zeros = new int[rank];
                 Arrays.fill(zeros, 0);
-                kit.launchN(M, "nonzero_write", n, KernelArgs.of().ptr(flags.address()).ptr(pos.address())
-                        .bytes(TensorDesc.pack(0, x.shape(), zeros)).i32(n).ptr(Kit.addr(out)));
+                ctx.launchN(M, "nonzero_write", n, KernelArgs.of().ptr(flags.address()).ptr(pos.address())
+                        .bytes(TensorDesc.pack(0, x.shape(), zeros)).i32(n).ptr(CudaOpContext.addr(out)));
             }
             return out;
         }

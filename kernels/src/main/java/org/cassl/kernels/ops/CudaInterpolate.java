@@ -8,10 +8,10 @@ import org.cassl.tensor.Tensor;
 /** Launchers of interpolate.cu: nearest and bilinear resizing and their adjoints. */
 public final class CudaInterpolate {
     private static final String M = "interpolate";
-    private final Kit kit;
+    private final CudaOpContext ctx;
 
-    public CudaInterpolate(Kit kit) {
-        this.kit = kit;
+    public CudaInterpolate(CudaOpContext ctx) {
+        this.ctx = ctx;
     }
 
     /** The packed {@code InterpGeom} for input [N,C,H,W] resized to (oh, ow). */
@@ -21,13 +21,13 @@ public final class CudaInterpolate {
     }
 
     public void forward(Tensor x, InterpolationMode mode, boolean alignCorners, double scaleH, double scaleW, Tensor out) {
-        Kit.requireFloat("interpolate", x);
+        CudaOpContext.requireFloat("interpolate", x);
         if (out.numel() == 0) {
             return;
         }
-        try (Kit.Dense xd = kit.dense(x)) {
-            kit.launchN(M, "upsample2d_" + Kit.typeSuffix(x.dtype()), out.numel(), KernelArgs.of()
-                    .ptr(xd.address()).ptr(Kit.addr(out))
+        try (CudaOpContext.Dense xd = ctx.dense(x)) {
+            ctx.launchN(M, "upsample2d_" + CudaOpContext.typeSuffix(x.dtype()), out.numel(), KernelArgs.of()
+                    .ptr(xd.address()).ptr(CudaOpContext.addr(out))
                     .bytes(geom(x.shape(), out.size(2), out.size(3), alignCorners, scaleH, scaleW))
                     .i32(mode == InterpolationMode.BILINEAR ? 1 : 0));
         }
@@ -35,13 +35,13 @@ public final class CudaInterpolate {
 
     public void backward(Tensor gradOut, InterpolationMode mode, boolean alignCorners, double scaleH, double scaleW,
                          Tensor gradIn) {
-        Kit.requireFloat("interpolate_backward", gradOut);
+        CudaOpContext.requireFloat("interpolate_backward", gradOut);
         if (gradOut.numel() == 0) {
             return;
         }
-        try (Kit.Dense gd = kit.dense(gradOut)) {
-            kit.launchN(M, "upsample2d_bwd_" + Kit.typeSuffix(gradOut.dtype()), gradOut.numel(), KernelArgs.of()
-                    .ptr(gd.address()).ptr(Kit.addr(gradIn))
+        try (CudaOpContext.Dense gd = ctx.dense(gradOut)) {
+            ctx.launchN(M, "upsample2d_bwd_" + CudaOpContext.typeSuffix(gradOut.dtype()), gradOut.numel(), KernelArgs.of()
+                    .ptr(gd.address()).ptr(CudaOpContext.addr(gradIn))
                     .bytes(geom(gradIn.shape(), gradOut.size(2), gradOut.size(3), alignCorners, scaleH, scaleW))
                     .i32(mode == InterpolationMode.BILINEAR ? 1 : 0));
         }

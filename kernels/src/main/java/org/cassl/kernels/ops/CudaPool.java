@@ -8,10 +8,10 @@ import org.cassl.tensor.Tensor;
 /** Launchers of pool.cu: max pooling with indices and average pooling, forward and backward. */
 public final class CudaPool {
     private static final String M = "pool";
-    private final Kit kit;
+    private final CudaOpContext ctx;
 
-    public CudaPool(Kit kit) {
-        this.kit = kit;
+    public CudaPool(CudaOpContext ctx) {
+        this.ctx = ctx;
     }
 
     /** The packed {@code PoolGeom} for input [N,C,H,W] and output spatial size. */
@@ -24,48 +24,48 @@ public final class CudaPool {
         if (out.numel() == 0) {
             return;
         }
-        try (Kit.Dense xd = kit.dense(x)) {
-            kit.launchN(M, "max_pool2d_" + Kit.typeSuffix(x.dtype()), out.numel(), KernelArgs.of()
-                    .ptr(xd.address()).ptr(Kit.addr(out)).ptr(Kit.addr(indices))
+        try (CudaOpContext.Dense xd = ctx.dense(x)) {
+            ctx.launchN(M, "max_pool2d_" + CudaOpContext.typeSuffix(x.dtype()), out.numel(), KernelArgs.of()
+                    .ptr(xd.address()).ptr(CudaOpContext.addr(out)).ptr(CudaOpContext.addr(indices))
                     .bytes(geom(x.shape(), out.size(2), out.size(3), p)));
         }
     }
 
     public void maxPoolBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
-        Kit.requireFloat("max_pool2d_backward", gradOut);
+        CudaOpContext.requireFloat("max_pool2d_backward", gradOut);
         int planes = gradIn.size(0) * gradIn.size(1);
         int outPer = gradOut.size(2) * gradOut.size(3);
         int inPer = gradIn.size(2) * gradIn.size(3);
         if (gradOut.numel() == 0) {
             return;
         }
-        try (Kit.Dense gd = kit.dense(gradOut); Kit.Dense id = kit.dense(indices)) {
-            kit.launchN(M, "max_pool2d_bwd_" + Kit.typeSuffix(gradOut.dtype()), gradOut.numel(), KernelArgs.of()
-                    .ptr(gd.address()).ptr(id.address()).ptr(Kit.addr(gradIn)).i32(planes).i32(outPer).i32(inPer)
-                    .ptr(kit.runtime().errorWord()));
+        try (CudaOpContext.Dense gd = ctx.dense(gradOut); CudaOpContext.Dense id = ctx.dense(indices)) {
+            ctx.launchN(M, "max_pool2d_bwd_" + CudaOpContext.typeSuffix(gradOut.dtype()), gradOut.numel(), KernelArgs.of()
+                    .ptr(gd.address()).ptr(id.address()).ptr(CudaOpContext.addr(gradIn)).i32(planes).i32(outPer).i32(inPer)
+                    .ptr(ctx.runtime().errorWord()));
         }
-        kit.checkErrors("max_pool2d_backward");
+        ctx.checkErrors("max_pool2d_backward");
     }
 
     public void avgPool(Tensor x, Pool2dParams p, Tensor out) {
-        Kit.requireFloat("avg_pool2d", x);
+        CudaOpContext.requireFloat("avg_pool2d", x);
         if (out.numel() == 0) {
             return;
         }
-        try (Kit.Dense xd = kit.dense(x)) {
-            kit.launchN(M, "avg_pool2d_" + Kit.typeSuffix(x.dtype()), out.numel(), KernelArgs.of()
-                    .ptr(xd.address()).ptr(Kit.addr(out)).bytes(geom(x.shape(), out.size(2), out.size(3), p)));
+        try (CudaOpContext.Dense xd = ctx.dense(x)) {
+            ctx.launchN(M, "avg_pool2d_" + CudaOpContext.typeSuffix(x.dtype()), out.numel(), KernelArgs.of()
+                    .ptr(xd.address()).ptr(CudaOpContext.addr(out)).bytes(geom(x.shape(), out.size(2), out.size(3), p)));
         }
     }
 
     public void avgPoolBackward(Tensor gradOut, Pool2dParams p, Tensor gradIn) {
-        Kit.requireFloat("avg_pool2d_backward", gradOut);
+        CudaOpContext.requireFloat("avg_pool2d_backward", gradOut);
         if (gradIn.numel() == 0) {
             return;
         }
-        try (Kit.Dense gd = kit.dense(gradOut)) {
-            kit.launchN(M, "avg_pool2d_bwd_" + Kit.typeSuffix(gradOut.dtype()), gradIn.numel(), KernelArgs.of()
-                    .ptr(gd.address()).ptr(Kit.addr(gradIn))
+        try (CudaOpContext.Dense gd = ctx.dense(gradOut)) {
+            ctx.launchN(M, "avg_pool2d_bwd_" + CudaOpContext.typeSuffix(gradOut.dtype()), gradIn.numel(), KernelArgs.of()
+                    .ptr(gd.address()).ptr(CudaOpContext.addr(gradIn))
                     .bytes(geom(gradIn.shape(), gradOut.size(2), gradOut.size(3), p)));
         }
     }

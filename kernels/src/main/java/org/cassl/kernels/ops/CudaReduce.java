@@ -17,10 +17,10 @@ import org.cassl.tensor.TensorException;
  */
 public final class CudaReduce {
     private static final String M = "reduce";
-    private final Kit kit;
+    private final CudaOpContext ctx;
 
-    public CudaReduce(Kit kit) {
-        this.kit = kit;
+    public CudaReduce(CudaOpContext ctx) {
+        this.ctx = ctx;
     }
 
     /**
@@ -36,7 +36,7 @@ public final class CudaReduce {
 
     /** Chooses the launch shape; pure, so it is unit-tested. */
     public static Plan plan(long outer, long inner, int multiprocessors, int maxBlocks) {
-        int block = Kit.BLOCK;
+        int block = CudaOpContext.BLOCK;
         if (inner <= 256 || outer >= (long) multiprocessors * 64) {
             int perBlock = block / 32;
             return new Plan(32, block, (int) Math.max(1, Math.min((outer + perBlock - 1) / perBlock, maxBlocks)), 1);
@@ -80,29 +80,29 @@ public final class CudaReduce {
         if (outer == 0) {
             return;
         }
-        String kernel = "reduce_" + Kit.typeSuffix(x.dtype());
-        Plan p = plan(outer, inner, kit.multiprocessors(), kit.maxBlocks());
+        String kernel = "reduce_" + CudaOpContext.typeSuffix(x.dtype());
+        Plan p = plan(outer, inner, ctx.multiprocessors(), ctx.maxBlocks());
         if (p.splits() == 1) {
-            kit.launch(M, kernel, LaunchConfig.of(p.grid(), 1, 1, p.block()), KernelArgs.of()
-                    .i32(op.ordinal()).ptr(Kit.base(x)).bytes(keep.desc(0, x.offset())).bytes(rd.desc(0, 0))
+            ctx.launch(M, kernel, LaunchConfig.of(p.grid(), 1, 1, p.block()), KernelArgs.of()
+                    .i32(op.ordinal()).ptr(CudaOpContext.base(x)).bytes(keep.desc(0, x.offset())).bytes(rd.desc(0, 0))
                     .i32((int) outer).i32((int) inner).i32(p.tpo()).i32(1)
-                    .ptr(Kit.addr(out)).i32(out.dtype().ordinal()).ptr(0L));
+                    .ptr(CudaOpContext.addr(out)).i32(out.dtype().ordinal()).ptr(0L));
             return;
         }
         // two passes: partial results [outer, splits] in the accumulator type (8 bytes), then their reduction
         boolean floating = x.dtype().isFloatingPoint();
-        try (Kit.Scratch partial = kit.scratch(outer * p.splits() * 8L)) {
-            kit.launch(M, kernel, LaunchConfig.of(p.grid(), p.splits(), 1, p.block()), KernelArgs.of()
-                    .i32(op.ordinal()).ptr(Kit.base(x)).bytes(keep.desc(0, x.offset())).bytes(rd.desc(0, 0))
+        try (CudaOpContext.Scratch partial = ctx.scratch(outer * p.splits() * 8L)) {
+            ctx.launch(M, kernel, LaunchConfig.of(p.grid(), p.splits(), 1, p.block()), KernelArgs.of()
+                    .i32(op.ordinal()).ptr(CudaOpContext.base(x)).bytes(keep.desc(0, x.offset())).bytes(rd.desc(0, 0))
                     .i32((int) outer).i32((int) inner).i32(p.tpo()).i32(p.splits())
-                    .ptr(Kit.addr(out)).i32(out.dtype().ordinal()).ptr(partial.address()));
+                    .ptr(CudaOpContext.addr(out)).i32(out.dtype().ordinal()).ptr(partial.address()));
             byte[] keep2 = TensorDesc.pack(0, new int[] {(int) outer}, new int[] {p.splits()});
             byte[] red2 = TensorDesc.pack(0, new int[] {p.splits()}, new int[] {1});
-            Plan q = plan(outer, p.splits(), kit.multiprocessors(), kit.maxBlocks());
-            kit.launch(M, floating ? "reduce_f64" : "reduce_i64", LaunchConfig.of(q.grid(), 1, 1, q.block()),
+            Plan q = plan(outer, p.splits(), ctx.multiprocessors(), ctx.maxBlocks());
+            ctx.launch(M, floating ? "reduce_f64" : "reduce_i64", LaunchConfig.of(q.grid(), 1, 1, q.block()),
                     KernelArgs.of().i32(op.ordinal()).ptr(partial.address()).bytes(keep2).bytes(red2)
                             .i32((int) outer).i32(p.splits()).i32(q.tpo()).i32(1)
-                            .ptr(Kit.addr(out)).i32(out.dtype().ordinal()).ptr(0L));
+                            .ptr(CudaOpContext.addr(out)).i32(out.dtype().ordinal()).ptr(0L));
         }
     }
 
@@ -118,12 +118,12 @@ public final class CudaReduce {
         if (outer == 0 || n == 0) {
             return;
         }
-        int tpo = n <= 1024 || outer >= (long) kit.multiprocessors() * 32 ? 32 : Kit.BLOCK;
-        int perBlock = Kit.BLOCK / tpo;
-        int grid = (int) Math.max(1, Math.min((outer + perBlock - 1) / perBlock, kit.maxBlocks()));
-        kit.launch(M, "arg_reduce_" + Kit.typeSuffix(x.dtype()), LaunchConfig.of(grid, Kit.BLOCK), KernelArgs.of()
-                .i32(op.ordinal()).ptr(Kit.base(x)).bytes(keep.desc(0, x.offset())).i32(n).i32(x.stride(dim))
-                .i32((int) outer).i32(tpo).ptr(Kit.addr(values)).ptr(Kit.addr(indices)));
+        int tpo = n <= 1024 || outer >= (long) ctx.multiprocessors() * 32 ? 32 : CudaOpContext.BLOCK;
+        int perBlock = CudaOpContext.BLOCK / tpo;
+        int grid = (int) Math.max(1, Math.min((outer + perBlock - 1) / perBlock, ctx.maxBlocks()));
+        ctx.launch(M, "arg_reduce_" + CudaOpContext.typeSuffix(x.dtype()), LaunchConfig.of(grid, CudaOpContext.BLOCK), KernelArgs.of()
+                .i32(op.ordinal()).ptr(CudaOpContext.base(x)).bytes(keep.desc(0, x.offset())).i32(n).i32(x.stride(dim))
+                .i32((int) outer).i32(tpo).ptr(CudaOpContext.addr(values)).ptr(CudaOpContext.addr(indices)));
     }
 
     public void cumsum(Tensor x, int dim, Tensor out) {
@@ -132,7 +132,7 @@ public final class CudaReduce {
             throw new TensorException("cumsum: the CUDA kernel takes float32, float64 or int64, got " + t);
         }
         if (x.dim() == 0) {
-            kit.runtime().copyDeviceToDevice(Kit.addr(out), Kit.addr(x), t.byteSize());
+            ctx.runtime().copyDeviceToDevice(CudaOpContext.addr(out), CudaOpContext.addr(x), t.byteSize());
             return;
         }
         int[] ks = removeDim(x.shape(), dim);
@@ -142,11 +142,11 @@ public final class CudaReduce {
         if (outer == 0 || n == 0) {
             return;
         }
-        int block = (int) Math.min(Kit.BLOCK, Math.max(32, (n + 31) / 32 * 32L));
-        int grid = (int) Math.max(1, Math.min(outer, kit.maxBlocks()));
-        kit.launch(M, "cumsum_" + Kit.typeSuffix(t), LaunchConfig.of(grid, block), KernelArgs.of()
-                .ptr(Kit.base(x)).bytes(keep.desc(0, x.offset())).i32(n).i32(x.stride(dim))
-                .ptr(Kit.base(out)).bytes(keep.desc(1, out.offset())).i32(out.stride(dim)).i32((int) outer));
+        int block = (int) Math.min(CudaOpContext.BLOCK, Math.max(32, (n + 31) / 32 * 32L));
+        int grid = (int) Math.max(1, Math.min(outer, ctx.maxBlocks()));
+        ctx.launch(M, "cumsum_" + CudaOpContext.typeSuffix(t), LaunchConfig.of(grid, block), KernelArgs.of()
+                .ptr(CudaOpContext.base(x)).bytes(keep.desc(0, x.offset())).i32(n).i32(x.stride(dim))
+                .ptr(CudaOpContext.base(out)).bytes(keep.desc(1, out.offset())).i32(out.stride(dim)).i32((int) outer));
     }
 
     static int[] removeDim(int[] a, int dim) {

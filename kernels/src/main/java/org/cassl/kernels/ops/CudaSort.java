@@ -13,11 +13,11 @@ import org.cassl.tensor.Tensor;
  */
 public final class CudaSort {
     private static final String M = "sort";
-    private final Kit kit;
+    private final CudaOpContext ctx;
     private final DeviceScan scan;
 
-    public CudaSort(Kit kit, DeviceScan scan) {
-        this.kit = kit;
+    public CudaSort(CudaOpContext ctx, DeviceScan scan) {
+        this.ctx = ctx;
         this.scan = scan;
     }
 
@@ -63,15 +63,15 @@ public final class CudaSort {
         Tensor iv = indices.permute(perm);
         int bits = keyBits(x.dtype());
         long keyMask = bits == 64 ? -1L : (1L << bits) - 1;
-        try (Kit.Scratch keysA = kit.scratch(total * 8L);
-             Kit.Scratch keysB = kit.scratch(total * 8L);
-             Kit.Scratch payA = kit.scratch(total * 4L);
-             Kit.Scratch payB = kit.scratch(total * 4L);
-             Kit.Scratch flags = kit.scratch(total * 4L);
-             Kit.Scratch pos = kit.scratch(total * 4L);
-             Kit.Scratch orAnd = kit.scratch(16)) {
-            kit.launchN(M, "sort_keys_" + Kit.typeSuffix(x.dtype()), total, KernelArgs.of()
-                    .ptr(Kit.base(x)).bytes(TensorDesc.of(xv)).i32(total).i64(keyMask).i32(descending ? 1 : 0)
+        try (CudaOpContext.Scratch keysA = ctx.scratch(total * 8L);
+             CudaOpContext.Scratch keysB = ctx.scratch(total * 8L);
+             CudaOpContext.Scratch payA = ctx.scratch(total * 4L);
+             CudaOpContext.Scratch payB = ctx.scratch(total * 4L);
+             CudaOpContext.Scratch flags = ctx.scratch(total * 4L);
+             CudaOpContext.Scratch pos = ctx.scratch(total * 4L);
+             CudaOpContext.Scratch orAnd = ctx.scratch(16)) {
+            ctx.launchN(M, "sort_keys_" + CudaOpContext.typeSuffix(x.dtype()), total, KernelArgs.of()
+                    .ptr(CudaOpContext.base(x)).bytes(TensorDesc.of(xv)).i32(total).i64(keyMask).i32(descending ? 1 : 0)
                     .ptr(keysA.address()).ptr(payA.address()));
             long varying = varyingBits(keysA.address(), total, orAnd.address());
             long[] keys = {keysA.address(), keysB.address()};
@@ -89,27 +89,27 @@ public final class CudaSort {
                 partition(keys[cur], pay[cur], keys[1 - cur], pay[1 - cur], flags.address(), pos.address(), total, bit, n);
                 cur = 1 - cur;
             }
-            kit.launchN(M, "sort_write_" + Kit.widthSuffix(x.dtype()), (long) slices * k, KernelArgs.of()
-                    .ptr(Kit.base(x)).bytes(TensorDesc.of(xv)).ptr(pay[cur]).i32(n).i32(k).i32(slices * k)
-                    .ptr(Kit.base(values)).bytes(TensorDesc.of(vv)).ptr(Kit.base(indices)).bytes(TensorDesc.of(iv)));
+            ctx.launchN(M, "sort_write_" + CudaOpContext.widthSuffix(x.dtype()), (long) slices * k, KernelArgs.of()
+                    .ptr(CudaOpContext.base(x)).bytes(TensorDesc.of(xv)).ptr(pay[cur]).i32(n).i32(k).i32(slices * k)
+                    .ptr(CudaOpContext.base(values)).bytes(TensorDesc.of(vv)).ptr(CudaOpContext.base(indices)).bytes(TensorDesc.of(iv)));
         }
     }
 
     /** Bits in which the keys differ (OR ^ AND over all keys; waits for the device). */
     private long varyingBits(long keys, int total, long orAnd) {
-        kit.runtime().memset8(orAnd, 0, 8);
-        kit.runtime().memset8(orAnd + 8, 0xff, 8);
-        kit.launchN(M, "radix_bits", total, KernelArgs.of().ptr(keys).i32(total).ptr(orAnd));
+        ctx.runtime().memset8(orAnd, 0, 8);
+        ctx.runtime().memset8(orAnd + 8, 0xff, 8);
+        ctx.launchN(M, "radix_bits", total, KernelArgs.of().ptr(keys).i32(total).ptr(orAnd));
         long[] w = new long[2];
-        kit.runtime().download(orAnd, w, 0, 2);
+        ctx.runtime().download(orAnd, w, 0, 2);
         return w[0] ^ w[1];
     }
 
     private void partition(long keys, long pay, long keysOut, long payOut, long flags, long pos, int total, int bit,
                            int segLen) {
-        kit.launchN(M, "radix_flags", total, KernelArgs.of().ptr(keys).ptr(pay).i32(total).i32(bit).i32(segLen).ptr(flags));
+        ctx.launchN(M, "radix_flags", total, KernelArgs.of().ptr(keys).ptr(pay).i32(total).i32(bit).i32(segLen).ptr(flags));
         scan.exclusive(flags, pos, total);
-        kit.launchN(M, "radix_scatter", total, KernelArgs.of().ptr(keys).ptr(pay).ptr(flags).ptr(pos).i32(total)
+        ctx.launchN(M, "radix_scatter", total, KernelArgs.of().ptr(keys).ptr(pay).ptr(flags).ptr(pos).i32(total)
                 .ptr(keysOut).ptr(payOut));
     }
 }

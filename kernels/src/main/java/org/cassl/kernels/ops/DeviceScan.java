@@ -13,10 +13,10 @@ public final class DeviceScan {
     /** Elements per tile (SCAN_TILE in scan.cu). */
     public static final int TILE = 2048;
     private static final int THREADS = 256;
-    private final Kit kit;
+    private final CudaOpContext ctx;
 
-    public DeviceScan(Kit kit) {
-        this.kit = kit;
+    public DeviceScan(CudaOpContext ctx) {
+        this.ctx = ctx;
     }
 
     /** {@code out[i] = in[0] + ... + in[i-1]} for {@code n} ints ({@code in} and {@code out} may alias). */
@@ -26,15 +26,15 @@ public final class DeviceScan {
         }
         int tiles = (n + TILE - 1) / TILE;
         if (tiles == 1) {
-            kit.launch(M, "scan_tiles", LaunchConfig.of(1, THREADS),
+            ctx.launch(M, "scan_tiles", LaunchConfig.of(1, THREADS),
                     KernelArgs.of().ptr(in).ptr(out).i32(n).ptr(0L));
             return;
         }
-        try (Kit.Scratch totals = kit.scratch(tiles * 4L)) {
-            kit.launch(M, "scan_tiles", LaunchConfig.of(tiles, THREADS),
+        try (CudaOpContext.Scratch totals = ctx.scratch(tiles * 4L)) {
+            ctx.launch(M, "scan_tiles", LaunchConfig.of(tiles, THREADS),
                     KernelArgs.of().ptr(in).ptr(out).i32(n).ptr(totals.address()));
             exclusive(totals.address(), totals.address(), tiles);
-            kit.launchN(M, "scan_add_tiles", n, KernelArgs.of().ptr(out).i32(n).ptr(totals.address()));
+            ctx.launchN(M, "scan_add_tiles", n, KernelArgs.of().ptr(out).i32(n).ptr(totals.address()));
         }
     }
 
@@ -51,12 +51,12 @@ public final class DeviceScan {
 
     private int readInt(long address) {
         byte[] b = new byte[4];
-        kit.runtime().download(address, b, 0, 4);
+        ctx.runtime().download(address, b, 0, 4);
         return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
     }
 
     /** Writes the indices of flagged items in order (mapped through {@code order} when non-zero) to {@code out}. */
     public void compact(long flags, long positions, int n, long order, long out) {
-        kit.launchN(M, "compact_indices", n, KernelArgs.of().ptr(flags).ptr(positions).i32(n).ptr(order).ptr(out));
+        ctx.launchN(M, "compact_indices", n, KernelArgs.of().ptr(flags).ptr(positions).i32(n).ptr(order).ptr(out));
     }
 }

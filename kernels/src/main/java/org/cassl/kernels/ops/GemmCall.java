@@ -33,9 +33,9 @@ public record GemmCall(int m, int n, int k, int batch, int batchInner, Operand a
     /** {@code [B,M,K] x [B,K,N] -> [B,M,N]} of three rank-3 tensor views. */
     public static GemmCall of(Tensor a, Tensor b, Tensor out) {
         return new GemmCall(a.size(1), b.size(2), a.size(2), a.size(0), 1,
-                new Operand(Kit.addr(a), a.stride(0), 0, a.stride(1), a.stride(2)),
-                new Operand(Kit.addr(b), b.stride(0), 0, b.stride(1), b.stride(2)),
-                new Operand(Kit.addr(out), out.stride(0), 0, out.stride(1), out.stride(2)), false, out.dtype());
+                new Operand(CudaOpContext.addr(a), a.stride(0), 0, a.stride(1), a.stride(2)),
+                new Operand(CudaOpContext.addr(b), b.stride(0), 0, b.stride(1), b.stride(2)),
+                new Operand(CudaOpContext.addr(out), out.stride(0), 0, out.stride(1), out.stride(2)), false, out.dtype());
     }
 
     /** The packed {@code GemmArgs} struct. */

@@ -25,7 +25,7 @@ final class CpuElementwise {
     }
 
     void fill(Tensor out, double value) {
-        Object o = Elem.array(out);
+        Object o = ElementAccess.array(out);
         DType t = out.dtype();
         new StridedLoop(out).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
             if (o instanceof float[]) {
@@ -36,15 +36,15 @@ final class CpuElementwise {
                 }
             } else {
                 for (int i = 0; i < len; i++) {
-                    Elem.setD(o, t, o0 + i * s0, value);
+                    ElementAccess.setD(o, t, o0 + i * s0, value);
                 }
             }
         });
     }
 
     void copy(Tensor src, Tensor dst) {
-        Object s = Elem.array(src);
-        Object d = Elem.array(dst);
+        Object s = ElementAccess.array(src);
+        Object d = ElementAccess.array(dst);
         DType st = src.dtype();
         DType dt = dst.dtype();
         new StridedLoop(dst, src).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
@@ -78,16 +78,16 @@ final class CpuElementwise {
                 }
             } else if (st.isFloatingPoint() || dt.isFloatingPoint()) {
                 for (int i = 0; i < len; i++) {
-                    double v = Elem.getD(s, o1 + i * s1);
+                    double v = ElementAccess.getD(s, o1 + i * s1);
                     if (dt == DType.I64 || dt == DType.U8) {
-                        Elem.setL(d, dt, o0 + i * s0, castToLong(v));
+                        ElementAccess.setL(d, dt, o0 + i * s0, castToLong(v));
                     } else {
-                        Elem.setD(d, dt, o0 + i * s0, v);
+                        ElementAccess.setD(d, dt, o0 + i * s0, v);
                     }
                 }
             } else {
                 for (int i = 0; i < len; i++) {
-                    Elem.setL(d, dt, o0 + i * s0, Elem.getL(s, o1 + i * s1));
+                    ElementAccess.setL(d, dt, o0 + i * s0, ElementAccess.getL(s, o1 + i * s1));
                 }
             }
         });
@@ -99,8 +99,8 @@ final class CpuElementwise {
     }
 
     void unary(UnaryOp op, Tensor x, Tensor out) {
-        Object xa = Elem.array(x);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(x);
+        Object oa = ElementAccess.array(out);
         DType xt = x.dtype();
         DType ot = out.dtype();
         new StridedLoop(out, x).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
@@ -108,11 +108,11 @@ final class CpuElementwise {
                 unaryF32(op, (float[]) xa, o1, s1, (float[]) oa, o0, s0, len);
             } else if (xt.isFloatingPoint()) {
                 for (int i = 0; i < len; i++) {
-                    Elem.setD(oa, ot, o0 + i * s0, MathOps.unary(op, Elem.getD(xa, o1 + i * s1)));
+                    ElementAccess.setD(oa, ot, o0 + i * s0, MathOps.unary(op, ElementAccess.getD(xa, o1 + i * s1)));
                 }
             } else {
                 for (int i = 0; i < len; i++) {
-                    Elem.setL(oa, ot, o0 + i * s0, MathOps.unaryL(op, Elem.getL(xa, o1 + i * s1)));
+                    ElementAccess.setL(oa, ot, o0 + i * s0, MathOps.unaryL(op, ElementAccess.getL(xa, o1 + i * s1)));
                 }
             }
         });
@@ -155,9 +155,9 @@ final class CpuElementwise {
     }
 
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        Object aa = Elem.array(a);
-        Object ba = Elem.array(b);
-        Object oa = Elem.array(out);
+        Object aa = ElementAccess.array(a);
+        Object ba = ElementAccess.array(b);
+        Object oa = ElementAccess.array(out);
         DType ct = a.dtype();
         DType ot = out.dtype();
         new StridedLoop(out, a, b).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
@@ -168,13 +168,15 @@ final class CpuElementwise {
                 compareF32(op, (float[]) aa, o1, s1, (float[]) ba, o2, s2, (byte[]) oa, o0, s0, len);
             } else if (ct.isFloatingPoint()) {
                 for (int i = 0; i < len; i++) {
-                    double r = MathOps.binary(op, Elem.getD(aa, o1 + i * s1), Elem.getD(ba, o2 + i * s2));
-                    Elem.setD(oa, ot, o0 + i * s0, r);
+                    double r = MathOps.binary(op,
+                            ElementAccess.getD(aa, o1 + i * s1), ElementAccess.getD(ba, o2 + i * s2));
+                    ElementAccess.setD(oa, ot, o0 + i * s0, r);
                 }
             } else {
                 for (int i = 0; i < len; i++) {
-                    long r = MathOps.binaryL(op, Elem.getL(aa, o1 + i * s1), Elem.getL(ba, o2 + i * s2));
-                    Elem.setL(oa, ot, o0 + i * s0, r);
+                    long r = MathOps.binaryL(op,
+                            ElementAccess.getL(aa, o1 + i * s1), ElementAccess.getL(ba, o2 + i * s2));
+                    ElementAccess.setL(oa, ot, o0 + i * s0, r);
                 }
             }
         });
@@ -372,10 +374,10 @@ final class CpuElementwise {
     }
 
     void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
-        byte[] c = (byte[]) Elem.array(cond);
-        Object aa = Elem.array(a);
-        Object ba = Elem.array(b);
-        Object oa = Elem.array(out);
+        byte[] c = (byte[]) ElementAccess.array(cond);
+        Object aa = ElementAccess.array(a);
+        Object ba = ElementAccess.array(b);
+        Object oa = ElementAccess.array(out);
         new StridedLoop(out, cond, a, b).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
             if (oa instanceof float[]) {
                 float[] x = (float[]) aa;

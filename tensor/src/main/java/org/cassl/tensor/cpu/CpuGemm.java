@@ -9,7 +9,8 @@ import org.cassl.tensor.TensorException;
  * Batched float32/float64 matrix multiplication, plus BLAS-style entry points on raw row-major
  * arrays ({@link #sgemm}, {@link #dgemm}) for convolution and fused kernels.
  *
- * <p>The fast path is the packed, cache-blocked GEMM of {@link Sgemm}/{@link Dgemm}. With
+ * <p>The fast path is the packed, cache-blocked GEMM of {@link Sgemm} (float32, the hot path) and
+ * the simpler blocked loop of {@link Dgemm} (float64). With
  * {@code vectorized == false} (or on hardware without useful vectors) every product takes the
  * plain triple loop of {@link #referenceF32}/{@link #referenceF64}, the reference in tests.
  */
@@ -114,7 +115,7 @@ public final class CpuGemm {
         if (!vectorized || !Dgemm.VECTOR || (long) m * n * k < TINY_FMAS) {
             referenceF64(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         } else {
-            Dgemm.gemm(pp, new Dgemm.Problem(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc));
+            Dgemm.gemm(pp, m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         }
     }
 

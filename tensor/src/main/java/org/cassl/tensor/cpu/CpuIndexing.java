@@ -27,7 +27,7 @@ final class CpuIndexing {
 
     /** Checks every value of the I64 {@code index} lies in {@code [0, size)}. */
     private void checkIndices(String op, Tensor index, int dim, int size) {
-        long[] ia = (long[]) Elem.array(index);
+        long[] ia = (long[]) ElementAccess.array(index);
         new StridedLoop(index).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
             for (int i = 0; i < len; i++) {
                 long v = ia[o0 + i * s0];
@@ -63,9 +63,9 @@ final class CpuIndexing {
 
     /** {@code out[p] = src[p + idx[p] * sd]} over the common shape of the three views. */
     private void gatherLoop(Tensor idx, Tensor out, Tensor src, int sd) {
-        long[] ia = (long[]) Elem.array(idx);
-        Object oa = Elem.array(out);
-        Object sa = Elem.array(src);
+        long[] ia = (long[]) ElementAccess.array(idx);
+        Object oa = ElementAccess.array(out);
+        Object sa = ElementAccess.array(src);
         new StridedLoop(idx, out, src).parallel(par, (len, oi, si, oo, so, os, ss, o3, s3) -> {
             if (si == 0) {
                 // the whole run reads one source slice: a plain strided copy
@@ -176,9 +176,9 @@ final class CpuIndexing {
     }
 
     private static StridedLoop.Run scatterBody(Tensor idx, Tensor dst, Tensor src, int sd, DType dtype) {
-        long[] ia = (long[]) Elem.array(idx);
-        Object da = Elem.array(dst);
-        Object sa = Elem.array(src);
+        long[] ia = (long[]) ElementAccess.array(idx);
+        Object da = ElementAccess.array(dst);
+        Object sa = ElementAccess.array(src);
         boolean bool = dtype == DType.BOOL;
         return (len, oi, si, od, sdd, os, ss, o3, s3) -> {
             if (da instanceof float[] d) {
@@ -218,7 +218,7 @@ final class CpuIndexing {
         }
         int[] shape = x.shape();
         int[] strides = x.strides();
-        Object xa = Elem.array(x);
+        Object xa = ElementAccess.array(x);
         int chunks = Math.max(1, Math.min(par.threads() * 4, n / GRAIN));
         int[] counts = new int[chunks + 1];
         par.forRange(chunks, 1, (cs, ce) -> {
@@ -233,7 +233,7 @@ final class CpuIndexing {
         }
         int total = counts[chunks];
         Tensor out = Tensor.zeros(DType.I64, Device.CPU, total, rank);
-        long[] oa = (long[]) Elem.array(out);
+        long[] oa = (long[]) ElementAccess.array(out);
         if (rank > 0 && total > 0) {
             par.forRange(chunks, 1, (cs, ce) -> {
                 for (int c = cs; c < ce; c++) {
@@ -315,9 +315,9 @@ final class CpuIndexing {
         if (k == 0 || in.count == 0) {
             return;
         }
-        Object xa = Elem.array(x);
-        Object va = Elem.array(values);
-        long[] ia = (long[]) Elem.array(indices);
+        Object xa = ElementAccess.array(x);
+        Object va = ElementAccess.array(values);
+        long[] ia = (long[]) ElementAccess.array(indices);
         boolean packable = !(xa instanceof long[] || xa instanceof double[]);
         par.forRange(in.count, Math.max(1, GRAIN / Math.max(n, 1)), (s, e) -> {
             long[] keys = new long[n];

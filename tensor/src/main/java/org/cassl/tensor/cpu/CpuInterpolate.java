@@ -49,8 +49,8 @@ final class CpuInterpolate {
             w1[j] = aw.i1[j] * sw;
         }
         int rows = n * c * oh;
-        Object xa = Elem.array(x);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(x);
+        Object oa = ElementAccess.array(out);
         int xoff = x.offset();
         int ooff = out.offset();
         par.forRange(rows, Math.max(1, GRAIN / ow), (s, e) -> {
@@ -126,8 +126,8 @@ final class CpuInterpolate {
         int sc = gradOut.stride(1);
         int sh = gradOut.stride(2);
         int sw = gradOut.stride(3);
-        Object ga = Elem.array(gradOut);
-        Object ia = Elem.array(gradIn);
+        Object ga = ElementAccess.array(gradOut);
+        Object ia = ElementAccess.array(gradIn);
         int goff = gradOut.offset();
         int ioff = gradIn.offset();
         par.forRange(planes, Math.max(1, GRAIN / Math.max(1, oh * ow)), (s, e) -> {

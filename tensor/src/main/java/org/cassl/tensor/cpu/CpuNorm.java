@@ -27,7 +27,7 @@ final class CpuNorm {
 
     private static void write(Tensor t, int i, double v) {
         if (t != null) {
-            Elem.setD(Elem.array(t), t.dtype(), t.offset() + i * (t.dim() == 0 ? 0 : t.stride(-1)), v);
+            ElementAccess.setD(ElementAccess.array(t), t.dtype(), t.offset() + i * (t.dim() == 0 ? 0 : t.stride(-1)), v);
         }
     }
 
@@ -74,21 +74,21 @@ final class CpuNorm {
         int d = cpg * s;
         double[] w = KernelViews.doubles(weight);
         double[] b = KernelViews.doubles(bias);
-        Object xa = Elem.array(xd);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(xd);
+        Object oa = ElementAccess.array(out);
         int xo = xd.offset();
         int oo = out.offset();
         boolean f32 = KernelViews.isF32(x);
-        Object ma = Elem.array(mean);
-        Object ra = Elem.array(rstd);
+        Object ma = ElementAccess.array(mean);
+        Object ra = ElementAccess.array(rstd);
         par.forRange(n * groups, Math.max(1, GRAIN / Math.max(1, d)), (st, en) -> {
             for (int ng = st; ng < en; ng++) {
                 int base = ng * d;
                 double mu = d > 0 ? sum(xa, xo + base, d) / d : 0;
                 double var = d > 0 ? squaredDeviation(xa, xo + base, d, mu) / d : 0;
                 double r = 1.0 / Math.sqrt(Math.max(var, 0) + eps);
-                Elem.setD(ma, mean.dtype(), mean.offset() + ng, mu);
-                Elem.setD(ra, rstd.dtype(), rstd.offset() + ng, r);
+                ElementAccess.setD(ma, mean.dtype(), mean.offset() + ng, mu);
+                ElementAccess.setD(ra, rstd.dtype(), rstd.offset() + ng, r);
                 int g = ng % groups;
                 for (int j = 0; j < cpg; j++) {
                     int ch = g * cpg + j;
@@ -132,8 +132,8 @@ final class CpuNorm {
         double[] w = KernelViews.doubles(weight);
         double[] mu = KernelViews.doubles(mean.reshape(-1));
         double[] rs = KernelViews.doubles(rstd.reshape(-1));
-        Object xa = Elem.array(xd);
-        Object ga = Elem.array(gd);
+        Object xa = ElementAccess.array(xd);
+        Object ga = ElementAccess.array(gd);
         int xo = xd.offset();
         int go = gd.offset();
         double[] ds = new double[n * c];
@@ -164,7 +164,7 @@ final class CpuNorm {
             }
         });
         if (gradX != null) {
-            Object oa = Elem.array(gradX);
+            Object oa = ElementAccess.array(gradX);
             int oo = gradX.offset();
             double dcount = (double) cpg * s;
             par.forRange(n * groups, Math.max(1, GRAIN / Math.max(1, cpg * s)), (st, en) -> {
@@ -229,8 +229,8 @@ final class CpuNorm {
         double[] inv = KernelViews.doubles(invStd);
         double[] w = KernelViews.doubles(weight);
         double[] b = KernelViews.doubles(bias);
-        Object xa = Elem.array(xd);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(xd);
+        Object oa = ElementAccess.array(out);
         int xo = xd.offset();
         int oo = out.offset();
         par.forRange(rows, Math.max(1, GRAIN / Math.max(1, s)), (st, en) -> {
@@ -273,8 +273,8 @@ final class CpuNorm {
         double[] mu = KernelViews.doubles(mean);
         double[] inv = KernelViews.doubles(invStd);
         double[] w = KernelViews.doubles(weight);
-        Object xa = Elem.array(xd);
-        Object ga = Elem.array(gd);
+        Object xa = ElementAccess.array(xd);
+        Object ga = ElementAccess.array(gd);
         int xo = xd.offset();
         int go = gd.offset();
         double[] rowSum = new double[rows];
@@ -322,7 +322,7 @@ final class CpuNorm {
             return;
         }
         double count = (double) x.size(0) * s;
-        Object oa = Elem.array(gradX);
+        Object oa = ElementAccess.array(gradX);
         int oo = gradX.offset();
         par.forRange(rows, Math.max(1, GRAIN / Math.max(1, s)), (st, en) -> {
             for (int row = st; row < en; row++) {

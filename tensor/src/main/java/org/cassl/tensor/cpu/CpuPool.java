@@ -50,8 +50,8 @@ final class CpuPool {
         Axis ah = new Axis(x.size(2), out.size(2), p.kernelH(), p.strideH(), p.padH(), p.dilationH());
         Axis aw = new Axis(x.size(3), out.size(3), p.kernelW(), p.strideW(), p.padW(), p.dilationW());
         int[] st = x.strides();
-        Object xa = Elem.array(x);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(x);
+        Object oa = ElementAccess.array(out);
         long[] ia = ((CpuStorage) indices.storage()).i64();
         int plane = ah.out() * aw.out();
         int windowTaps = p.kernelH() * p.kernelW();
@@ -140,8 +140,8 @@ final class CpuPool {
         int ow = gradOut.size(3);
         int[] gs = gradOut.strides();
         int[] is = indices.strides();
-        Object ga = Elem.array(gradOut);
-        Object da = Elem.array(gradIn);
+        Object ga = ElementAccess.array(gradOut);
+        Object da = ElementAccess.array(gradIn);
         long[] ia = ((CpuStorage) indices.storage()).i64();
         par.forRange(gradIn.size(0) * c, Math.max(1, 65536 / Math.max(1, oh * ow)), (s, e) -> {
             for (int pl = s; pl < e; pl++) {
@@ -174,8 +174,8 @@ final class CpuPool {
         Axis ah = new Axis(x.size(2), out.size(2), p.kernelH(), p.strideH(), p.padH(), 1);
         Axis aw = new Axis(x.size(3), out.size(3), p.kernelW(), p.strideW(), p.padW(), 1);
         int[] st = x.strides();
-        Object xa = Elem.array(x);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(x);
+        Object oa = ElementAccess.array(out);
         boolean f32 = x.dtype() == DType.F32;
         int plane = ah.out() * aw.out();
         par.forRange(x.size(0) * c, Math.max(1, 65536 / Math.max(1, plane * p.kernelH() * p.kernelW())), (s, e) -> {
@@ -221,8 +221,8 @@ final class CpuPool {
         Axis ah = new Axis(gradIn.size(2), gradOut.size(2), p.kernelH(), p.strideH(), p.padH(), 1);
         Axis aw = new Axis(gradIn.size(3), gradOut.size(3), p.kernelW(), p.strideW(), p.padW(), 1);
         int[] gs = gradOut.strides();
-        Object ga = Elem.array(gradOut);
-        Object da = Elem.array(gradIn);
+        Object ga = ElementAccess.array(gradOut);
+        Object da = ElementAccess.array(gradIn);
         boolean f32 = gradOut.dtype() == DType.F32;
         int inPlane = ah.in() * aw.in();
         par.forRange(gradIn.size(0) * c, Math.max(1, 65536 / Math.max(1, inPlane)), (s, e) -> {

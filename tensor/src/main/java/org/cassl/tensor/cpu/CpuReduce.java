@@ -68,8 +68,8 @@ final class CpuReduce {
 
     void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
         Plan p = new Plan(x, dims);
-        Object xa = Elem.array(x);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(x);
+        Object oa = ElementAccess.array(out);
         DType ot = out.dtype();
         boolean integral = x.dtype().isIntegral() && op != ReduceOp.ANY && op != ReduceOp.ALL;
         // out is contiguous with x's kept dims in order, so flat output index == outer index
@@ -78,9 +78,9 @@ final class CpuReduce {
             for (int o = s; o < e; o++) {
                 int base = p.keepOffset(x.offset(), o);
                 if (integral) {
-                    Elem.setL(oa, ot, out.offset() + o, reduceLong(op, xa, base, p, idx));
+                    ElementAccess.setL(oa, ot, out.offset() + o, reduceLong(op, xa, base, p, idx));
                 } else {
-                    Elem.setD(oa, ot, out.offset() + o, reduceDouble(op, xa, base, p, idx));
+                    ElementAccess.setD(oa, ot, out.offset() + o, reduceDouble(op, xa, base, p, idx));
                 }
             }
         });
@@ -114,7 +114,7 @@ final class CpuReduce {
                 acc += s;
             } else {
                 for (int i = 0; i < innerLen; i++) {
-                    double v = Elem.getD(xa, off + i * innerStride);
+                    double v = ElementAccess.getD(xa, off + i * innerStride);
                     switch (op) {
                         case SUM: acc += v; break;
                         case PROD: acc *= v; break;
@@ -154,7 +154,7 @@ final class CpuReduce {
         int off = base;
         for (int done = 0; done < p.inner; done += innerLen) {
             for (int i = 0; i < innerLen; i++) {
-                long v = Elem.getL(xa, off + i * innerStride);
+                long v = ElementAccess.getL(xa, off + i * innerStride);
                 switch (op) {
                     case SUM: acc += v; break;
                     case PROD: acc *= v; break;
@@ -177,9 +177,9 @@ final class CpuReduce {
 
     void argReduce(ReduceOp op, Tensor x, int dim, Tensor values, Tensor indices) {
         Plan p = new Plan(x, new int[] {dim});
-        Object xa = Elem.array(x);
-        Object va = Elem.array(values);
-        long[] ia = (long[]) Elem.array(indices);
+        Object xa = ElementAccess.array(x);
+        Object va = ElementAccess.array(values);
+        long[] ia = (long[]) ElementAccess.array(indices);
         DType vt = values.dtype();
         int n = x.size(dim);
         int st = x.stride(dim);
@@ -190,25 +190,25 @@ final class CpuReduce {
                 int base = p.keepOffset(x.offset(), o);
                 int best = 0;
                 if (integral) {
-                    long bv = Elem.getL(xa, base);
+                    long bv = ElementAccess.getL(xa, base);
                     for (int i = 1; i < n; i++) {
-                        long v = Elem.getL(xa, base + i * st);
+                        long v = ElementAccess.getL(xa, base + i * st);
                         if (max ? v > bv : v < bv) {
                             bv = v;
                             best = i;
                         }
                     }
-                    Elem.setL(va, vt, values.offset() + o, bv);
+                    ElementAccess.setL(va, vt, values.offset() + o, bv);
                 } else {
-                    double bv = Elem.getD(xa, base);
+                    double bv = ElementAccess.getD(xa, base);
                     for (int i = 1; i < n && !Double.isNaN(bv); i++) {
-                        double v = Elem.getD(xa, base + i * st);
+                        double v = ElementAccess.getD(xa, base + i * st);
                         if (Double.isNaN(v) || (max ? v > bv : v < bv)) {
                             bv = v;
                             best = i;
                         }
                     }
-                    Elem.setD(va, vt, values.offset() + o, bv);
+                    ElementAccess.setD(va, vt, values.offset() + o, bv);
                 }
                 ia[indices.offset() + o] = best;
             }
@@ -217,8 +217,8 @@ final class CpuReduce {
 
     void cumsum(Tensor x, int dim, Tensor out) {
         Plan p = new Plan(x, new int[] {dim});
-        Object xa = Elem.array(x);
-        Object oa = Elem.array(out);
+        Object xa = ElementAccess.array(x);
+        Object oa = ElementAccess.array(out);
         DType ot = out.dtype();
         int n = x.size(dim);
         int st = x.stride(dim);
@@ -232,14 +232,14 @@ final class CpuReduce {
                 if (integral) {
                     long acc = 0;
                     for (int i = 0; i < n; i++) {
-                        acc += Elem.getL(xa, base + i * st);
-                        Elem.setL(oa, ot, obase + i * ost, acc);
+                        acc += ElementAccess.getL(xa, base + i * st);
+                        ElementAccess.setL(oa, ot, obase + i * ost, acc);
                     }
                 } else {
                     double acc = 0;
                     for (int i = 0; i < n; i++) {
-                        acc += Elem.getD(xa, base + i * st);
-                        Elem.setD(oa, ot, obase + i * ost, acc);
+                        acc += ElementAccess.getD(xa, base + i * st);
+                        ElementAccess.setD(oa, ot, obase + i * ost, acc);
                     }
                 }
             }

@@ -1,298 +1,131 @@
 package org.cassl.tensor.cpu;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double twin of {@link Sgemm} (same code over {@code double[]}; Java has no generics over
- * primitives). Packed, cache-blocked GEMM with the loop structure of BLIS: for each {@code NC}-wide
- * column block and {@code KC}-deep slice, B is packed into {@code NR}-wide panels (kept in L3/L2),
- * then each {@code MC}-high row block of A is packed into {@code MR}-high panels (kept in L2) and
- * every {@code MR x NR} tile of C is computed by the register-blocked micro-kernel, which streams
- * one B panel from L1. Operands are addressed by (row stride, column stride), so transposed and
- * broadcast views are packed directly without a copy.
- *
- * <p>Threads split C into rectangular blocks (aligned to the tile); each thread packs its own
- * operands into thread-local buffers, so no synchronisation is needed inside a product.
+ * Cache-blocked double GEMM. Float64 serves gradcheck and reference tests, not the hot path, so
+ * rather than twin {@link Sgemm}'s packed, generated micro-kernels it has one small register
+ * tile: for each {@code NC}-wide, {@code KC}-deep block, B is packed into {@code NR}-wide panels
+ * ({@code [kc][NR]}, in L2), and each {@code MR x NR} tile of C is accumulated in {@code 2 * MR}
+ * vector registers reading A where it lies. Threads split the rows of C. Operands are addressed
+ * by (row stride, column stride), so transposed and broadcast views need no copy.
  */
 final class Dgemm {
-    /** 8-lane vectors: the 8x16 kernel; 4 lanes: the 6x8 kernel; narrower: scalar code. */
-    static final boolean WIDE = DoubleVector.SPECIES_PREFERRED.length() >= 8;
-    static final boolean VECTOR = DoubleVector.SPECIES_PREFERRED.length() >= 4;
-    static final int MR = WIDE ? DgemmKernel512.MR : DgemmKernel256.MR;
-    static final int NR = WIDE ? DgemmKernel512.NR : DgemmKernel256.NR;
-    /** Depth of a packed slice: one B panel (KC x NR doubles, 32 KB) fits the 48 KB L1. */
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /** Whether vectors are wide enough for this path to beat the plain triple loop. */
+    static final boolean VECTOR = S.length() >= 2;
+    private static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 4;
+    /** Columns of the register tile (2 vectors). */
+    static final int NR = 2 * L;
+    /** Depth of a packed block of B. */
     static final int KC = 256;
-    /** Rows of a packed A block (MC x KC doubles, 384 KB), well inside a 1 MB L2. */
-    static final int MC = 24 * MR;
-    /** Columns of a packed B block (KC x NC doubles, 4 MB). */
-    static final int NC = 128 * NR;
-    /** Below this many multiply-adds a product runs on the calling thread. */
-    private static final long MIN_PARALLEL_FMAS = 1L << 20;
+    /** Columns of a packed block of B (KC x NC doubles, 512 KB). */
+    static final int NC = 256;
+    /** Below this many multiply-adds per chunk of rows a product stays on one thread. */
+    private static final long MIN_PARALLEL_FMAS = 1L << 18;
 
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
-
-    /** Per-thread packing buffers, grown on demand. */
-    private static final class Buffers {
-        double[] a = new double[0];
-        double[] b = new double[0];
-        final double[] tile = new double[MR * NR];
-
-        double[] a(int n) {
-            if (a.length < n) {
-                a = new double[n];
-            }
-            return a;
-        }
-
-        double[] b(int n) {
-            if (b.length < n) {
-                b = new double[n];
-            }
-            return b;
-        }
-    }
-
-    /** Operands of one product; A(i,p) = a[aOff + i*ars + p*acs], B(p,j) = b[bOff + p*brs + j*bcs]. */
-    record Problem(int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs, double[] b, int bOff,
-                   int brs, int bcs, double beta, double[] c, int cOff, int ldc) {
-    }
+    private static final ThreadLocal<double[]> PACKED_B = ThreadLocal.withInitial(() -> new double[KC * NC]);
+    private static final ThreadLocal<double[]> TILE = ThreadLocal.withInitial(() -> new double[MR * NR]);
 
     private Dgemm() {
     }
 
-    /** {@code C = alpha * A * B + beta * C} using up to all of {@code par}'s threads. */
-    static void gemm(Parallel par, Problem q) {
-        if (q.m() == 0 || q.n() == 0) {
-            return;
-        }
-        if (q.k() == 0 || q.alpha() == 0) {
-            scaleC(q, 0, q.m(), 0, q.n());
-            return;
-        }
-        int tilesM = (q.m() + MR - 1) / MR;
-        int tilesN = (q.n() + NR - 1) / NR;
-        long fmas = (long) q.m() * q.n() * q.k();
-        int parts = (int) Math.max(1, Math.min(par.threads(), fmas / MIN_PARALLEL_FMAS));
-        parts = Math.min(parts, tilesM * tilesN);
-        int[] grid = grid(parts, q.m(), q.n(), tilesM, tilesN);
-        int pm = grid[0];
-        int pn = grid[1];
-        par.forRange(pm * pn, 1, (s, e) -> {
-            for (int part = s; part < e; part++) {
-                int bi = part / pn;
-                int bj = part % pn;
-                int m0 = Math.min(q.m(), (int) ((long) tilesM * bi / pm) * MR);
-                int m1 = Math.min(q.m(), (int) ((long) tilesM * (bi + 1) / pm) * MR);
-                int n0 = Math.min(q.n(), (int) ((long) tilesN * bj / pn) * NR);
-                int n1 = Math.min(q.n(), (int) ((long) tilesN * (bj + 1) / pn) * NR);
-                if (m0 < m1 && n0 < n1) {
-                    block(q, m0, m1, n0, n1);
-                }
-            }
-        });
-    }
-
     /**
-     * Splits {@code parts} blocks into a pm x pn grid whose blocks are as square as possible, so
-     * each thread packs as little as possible.
+     * {@code C = alpha * A * B + beta * C} with A(i,p) = a[aOff + i*ars + p*acs], B(p,j) =
+     * b[bOff + p*brs + j*bcs] and C row-major from {@code cOff} with leading dimension {@code ldc}.
+     * {@code beta == 0} overwrites C (NaN in C does not survive).
      */
-    static int[] grid(int parts, int m, int n, int tilesM, int tilesN) {
-        int bestM = 1;
-        int bestN = 1;
-        double best = Double.MAX_VALUE;
-        for (int p = parts; p >= 1; p--) {
-            for (int pm = 1; pm <= p; pm++) {
-                if (p % pm != 0) {
-                    continue;
-                }
-                int pn = p / pm;
-                if (pm > tilesM || pn > tilesN) {
-                    continue;
-                }
-                double score = Math.abs(Math.log(((double) m / pm) / ((double) n / pn)));
-                if (score < best) {
-                    best = score;
-                    bestM = pm;
-                    bestN = pn;
-                }
-            }
-            if (best < Double.MAX_VALUE) {
-                break;
-            }
+    static void gemm(Parallel par, int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs, double[] b,
+                     int bOff, int brs, int bcs, double beta, double[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
         }
-        return new int[] {bestM, bestN};
-    }
-
-    /** The full product restricted to C[m0:m1, n0:n1], on the calling thread. */
-    private static void block(Problem q, int m0, int m1, int n0, int n1) {
-        Buffers buf = BUFFERS.get();
-        int k = q.k();
-        int kSlices = (k + KC - 1) / KC;
-        int kcMax = (k + kSlices - 1) / kSlices;
-        int mBlocks = (m1 - m0 + MC - 1) / MC;
-        int mcMax = roundUp((m1 - m0 + mBlocks - 1) / mBlocks, MR);
-        int nBlocks = (n1 - n0 + NC - 1) / NC;
-        int ncMax = roundUp((n1 - n0 + nBlocks - 1) / nBlocks, NR);
-        double[] ap = buf.a(mcMax * kcMax);
-        double[] bp = buf.b(ncMax * kcMax);
-        // the kernels only store (first slice, beta == 0) or add: a general beta scales C up front
-        boolean overwrite = q.beta() == 0;
-        if (!overwrite && q.beta() != 1) {
-            scaleC(q, m0, m1, n0, n1);
-        }
-        for (int jc = n0; jc < n1; jc += ncMax) {
-            int nc = Math.min(ncMax, n1 - jc);
-            for (int pc = 0; pc < k; pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                packB(q.b(), q.bOff() + pc * q.brs() + jc * q.bcs(), q.brs(), q.bcs(), kc, nc, bp);
-                for (int ic = m0; ic < m1; ic += mcMax) {
-                    int mc = Math.min(mcMax, m1 - ic);
-                    packA(q.a(), q.aOff() + ic * q.ars() + pc * q.acs(), q.ars(), q.acs(), mc, kc, q.alpha(), ap);
-                    macro(mc, nc, kc, overwrite && pc == 0, ap, bp, q.c(), q.cOff() + ic * q.ldc() + jc, q.ldc(),
-                            buf.tile);
+        if (beta != 1) {
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[row + j] = beta == 0 ? 0.0 : beta * c[row + j];
                 }
             }
         }
-    }
-
-    private static int roundUp(int x, int to) {
-        return (x + to - 1) / to * to;
-    }
-
-    /** All tiles of one packed A block times one packed B block, stored into or added to C. */
-    private static void macro(int mc, int nc, int kc, boolean store, double[] ap, double[] bp, double[] c, int co, int ldc,
-                              double[] tile) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int bo = jr * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int ao = ir * kc;
-                int cTile = co + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    if (store) {
-                        kernelStore(kc, ap, ao, bp, bo, c, cTile, ldc);
-                    } else {
-                        kernelAdd(kc, ap, ao, bp, bo, c, cTile, ldc);
-                    }
-                } else {
-                    // partial tile: compute the padded tile aside, then merge the valid part
-                    kernelStore(kc, ap, ao, bp, bo, tile, 0, NR);
-                    for (int i = 0; i < mr; i++) {
-                        int row = cTile + i * ldc;
-                        for (int j = 0; j < nr; j++) {
-                            c[row + j] = store ? tile[i * NR + j] : c[row + j] + tile[i * NR + j];
+        if (k == 0 || alpha == 0) {
+            return;
+        }
+        double[] bp = PACKED_B.get();
+        int tilesM = (m + MR - 1) / MR;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                pack(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+                int grain = (int) Math.max(1, MIN_PARALLEL_FMAS / ((long) MR * kc * nc));
+                int ao = aOff + pc * acs;
+                int co = cOff + jc;
+                par.forRange(tilesM, grain, (s, e) -> {
+                    double[] tile = TILE.get();
+                    for (int t = s; t < e; t++) {
+                        for (int j0 = 0; j0 < nc; j0 += NR) {
+                            tile(t * MR, m, j0, Math.min(NR, nc - j0), kc, alpha, a, ao, ars, acs, bp, j0 * kc, c, co,
+                                    ldc, tile);
                         }
                     }
-                }
+                });
             }
         }
     }
 
-    private static void kernelStore(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
-        if (WIDE) {
-            DgemmKernel512.store(kc, ap, ao, bp, bo, c, co, ldc);
-        } else {
-            DgemmKernel256.store(kc, ap, ao, bp, bo, c, co, ldc);
-        }
-    }
-
-    private static void kernelAdd(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
-        if (WIDE) {
-            DgemmKernel512.add(kc, ap, ao, bp, bo, c, co, ldc);
-        } else {
-            DgemmKernel256.add(kc, ap, ao, bp, bo, c, co, ldc);
-        }
-    }
-
-    /**
-     * Packs {@code alpha * A[0:mc, 0:kc]} (from {@code base}) into MR-row panels laid out
-     * {@code [kc][MR]}, zero-padding the last panel.
-     */
-    static void packA(double[] a, int base, int rs, int cs, int mc, int kc, double alpha, double[] ap) {
-        for (int i0 = 0; i0 < mc; i0 += MR) {
-            int rows = Math.min(MR, mc - i0);
-            int dst = i0 * kc;
-            if (cs == 1) {
-                // rows are contiguous along k: read each row sequentially
-                for (int r = 0; r < rows; r++) {
-                    int src = base + (i0 + r) * rs;
-                    for (int p = 0; p < kc; p++) {
-                        ap[dst + p * MR + r] = a[src + p];
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = base + i0 * rs + p * cs;
-                    int d = dst + p * MR;
-                    for (int r = 0; r < rows; r++) {
-                        ap[d + r] = a[src + r * rs];
-                    }
-                }
-            }
-            if (rows < MR) {
-                for (int p = 0; p < kc; p++) {
-                    for (int r = rows; r < MR; r++) {
-                        ap[dst + p * MR + r] = 0.0;
-                    }
-                }
-            }
-        }
-        if (alpha != 1.0) {
-            int n = ((mc + MR - 1) / MR) * MR * kc;
-            for (int i = 0; i < n; i++) {
-                ap[i] *= alpha;
-            }
-        }
-    }
-
-    /**
-     * Packs B[0:kc, 0:nc] (from {@code base}) into NR-column panels laid out {@code [kc][NR]},
-     * zero-padding the last panel.
-     */
-    static void packB(double[] b, int base, int rs, int cs, int kc, int nc, double[] bp) {
+    /** B[0:kc, 0:nc] from {@code base} into NR-column panels {@code [kc][NR]}, zero-padding the last. */
+    private static void pack(double[] b, int base, int rs, int cs, int kc, int nc, double[] bp) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0);
-            int dst = j0 * kc;
-            if (cs == 1 && cols == NR) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, base + p * rs + j0, bp, dst + p * NR, NR);
-                }
-            } else if (rs == 1) {
-                // transposed B: each column is contiguous along k
-                for (int j = 0; j < cols; j++) {
-                    int src = base + (j0 + j) * cs;
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + j] = b[src + p];
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = base + p * rs + j0 * cs;
-                    int d = dst + p * NR;
-                    for (int j = 0; j < cols; j++) {
-                        bp[d + j] = b[src + j * cs];
-                    }
-                }
-            }
-            if (cols < NR) {
-                for (int p = 0; p < kc; p++) {
-                    for (int j = cols; j < NR; j++) {
-                        bp[dst + p * NR + j] = 0.0;
-                    }
+            for (int p = 0; p < kc; p++) {
+                int src = base + p * rs + j0 * cs;
+                int dst = j0 * kc + p * NR;
+                for (int j = 0; j < NR; j++) {
+                    bp[dst + j] = j < cols ? b[src + j * cs] : 0.0;
                 }
             }
         }
     }
 
-    /** C = beta * C on a block (beta 0 writes zeros, so NaN in C does not survive). */
-    private static void scaleC(Problem q, int m0, int m1, int n0, int n1) {
-        double[] c = q.c();
-        double beta = q.beta();
-        for (int i = m0; i < m1; i++) {
-            int row = q.cOff() + i * q.ldc();
-            for (int j = n0; j < n1; j++) {
-                c[row + j] = beta == 0 ? 0.0 : beta * c[row + j];
+    /**
+     * {@code C[i0:i0+MR, j0:j0+cols] += alpha * A[i0:i0+MR, 0:kc] x panel}; rows past {@code m}
+     * repeat the last row of A and are not written.
+     */
+    private static void tile(int i0, int m, int j0, int cols, int kc, double alpha, double[] a, int ao, int ars,
+                             int acs, double[] bp, int bo, double[] c, int co, int ldc, double[] tile) {
+        int a0 = ao + i0 * ars;
+        int a1 = ao + Math.min(i0 + 1, m - 1) * ars;
+        int a2 = ao + Math.min(i0 + 2, m - 1) * ars;
+        int a3 = ao + Math.min(i0 + 3, m - 1) * ars;
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+            int pa = p * acs;
+            DoubleVector v = DoubleVector.broadcast(S, a[a0 + pa]);
+            c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = DoubleVector.broadcast(S, a[a1 + pa]);
+            c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = DoubleVector.broadcast(S, a[a2 + pa]);
+            c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = DoubleVector.broadcast(S, a[a3 + pa]);
+            c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+            bo += NR;
+        }
+        c00.mul(alpha).intoArray(tile, 0); c01.mul(alpha).intoArray(tile, L);
+        c10.mul(alpha).intoArray(tile, NR); c11.mul(alpha).intoArray(tile, NR + L);
+        c20.mul(alpha).intoArray(tile, 2 * NR); c21.mul(alpha).intoArray(tile, 2 * NR + L);
+        c30.mul(alpha).intoArray(tile, 3 * NR); c31.mul(alpha).intoArray(tile, 3 * NR + L);
+        int rows = Math.min(MR, m - i0);
+        for (int i = 0; i < rows; i++) {
+            int row = co + (i0 + i) * ldc + j0;
+            for (int j = 0; j < cols; j++) {
+                c[row + j] += tile[i * NR + j];
             }
         }
     }

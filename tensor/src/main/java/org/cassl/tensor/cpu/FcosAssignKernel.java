@@ -16,12 +16,12 @@ final class FcosAssignKernel {
 
     private static double[] column(Tensor t, int col) {
         int n = t.size(0);
-        Object a = Elem.array(t);
+        Object a = ElementAccess.array(t);
         int s0 = n == 0 ? 0 : t.stride(0);
         int s1 = t.dim() > 1 ? t.stride(1) : 0;
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            r[i] = Elem.getD(a, t.offset() + i * s0 + col * s1);
+            r[i] = ElementAccess.getD(a, t.offset() + i * s0 + col * s1);
         }
         return r;
     }
@@ -51,7 +51,7 @@ final class FcosAssignKernel {
         }
         double rad = f32 ? (float) radius : radius;
         double minScore = r(1e-5, f32);
-        long[] out = (long[]) Elem.array(matched);
+        long[] out = (long[]) ElementAccess.array(matched);
         int oo = matched.offset();
         par.forRange(np, Math.max(1, 8192 / Math.max(1, ng)), (s, e) -> {
             for (int p = s; p < e; p++) {

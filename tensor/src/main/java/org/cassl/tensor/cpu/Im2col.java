@@ -20,16 +20,13 @@ final class Im2col {
         int rows = g.colRows();
         pp.forRange(rows, Math.max(1, 16384 / Math.max(len, 1)), (s, e) -> {
             for (int r = s; r < e; r++) {
-                if (x instanceof float[]) {
-                    rowF32((float[]) x, xOff, g, oh0, oh1, r, (float[]) col, r * len);
-                } else {
-                    rowF64((double[]) x, xOff, g, oh0, oh1, r, (double[]) col, r * len);
-                }
+                row(x, xOff, g, oh0, oh1, r, col, r * len);
             }
         });
     }
 
-    private static void rowF32(float[] x, int xOff, ConvGeometry g, int oh0, int oh1, int r, float[] col, int dst) {
+    /** One row of the column matrix: kernel tap {@code r} over output rows {@code [oh0, oh1)}. */
+    private static void row(Object x, int xOff, ConvGeometry g, int oh0, int oh1, int r, Object col, int dst) {
         int kk = g.kh() * g.kw();
         int c = r / kk;
         int i = (r / g.kw()) % g.kh();
@@ -43,61 +40,37 @@ final class Im2col {
         for (int oh = oh0; oh < oh1; oh++) {
             int d = dst + (oh - oh0) * ow;
             int ih = oh * g.p().strideH() - g.p().padH() + i * g.p().dilationH();
-            if (ih < 0 || ih >= g.h()) {
-                Arrays.fill(col, d, d + ow, 0f);
+            if (ih < 0 || ih >= g.h() || hi <= lo) {
+                // the row is padding, or no tap of this kernel column lands inside it
+                zero(col, d, d + ow);
                 continue;
             }
-            Arrays.fill(col, d, d + lo, 0f);
+            zero(col, d, d + lo);
             int src = plane + ih * g.w() + lo * sw + colShift;
-            if (hi <= lo) {
-                // no tap of this kernel column lands inside the row
-                Arrays.fill(col, d, d + ow, 0f);
-                continue;
-            }
             if (sw == 1) {
                 System.arraycopy(x, src, col, d + lo, hi - lo);
-            } else {
+            } else if (x instanceof float[]) {
+                float[] xf = (float[]) x;
+                float[] cf = (float[]) col;
                 for (int o = lo; o < hi; o++) {
-                    col[d + o] = x[src + (o - lo) * sw];
+                    cf[d + o] = xf[src + (o - lo) * sw];
+                }
+            } else {
+                double[] xd = (double[]) x;
+                double[] cd = (double[]) col;
+                for (int o = lo; o < hi; o++) {
+                    cd[d + o] = xd[src + (o - lo) * sw];
                 }
             }
-            Arrays.fill(col, d + hi, d + ow, 0f);
+            zero(col, d + hi, d + ow);
         }
     }
 
-    private static void rowF64(double[] x, int xOff, ConvGeometry g, int oh0, int oh1, int r, double[] col, int dst) {
-        int kk = g.kh() * g.kw();
-        int c = r / kk;
-        int i = (r / g.kw()) % g.kh();
-        int j = r % g.kw();
-        int lo = g.owLo(j);
-        int hi = g.owHi(j);
-        int ow = g.ow();
-        int sw = g.p().strideW();
-        int plane = xOff + c * g.inPlane();
-        int colShift = j * g.p().dilationW() - g.p().padW();
-        for (int oh = oh0; oh < oh1; oh++) {
-            int d = dst + (oh - oh0) * ow;
-            int ih = oh * g.p().strideH() - g.p().padH() + i * g.p().dilationH();
-            if (ih < 0 || ih >= g.h()) {
-                Arrays.fill(col, d, d + ow, 0.0);
-                continue;
-            }
-            Arrays.fill(col, d, d + lo, 0.0);
-            int src = plane + ih * g.w() + lo * sw + colShift;
-            if (hi <= lo) {
-                // no tap of this kernel column lands inside the row
-                Arrays.fill(col, d, d + ow, 0.0);
-                continue;
-            }
-            if (sw == 1) {
-                System.arraycopy(x, src, col, d + lo, hi - lo);
-            } else {
-                for (int o = lo; o < hi; o++) {
-                    col[d + o] = x[src + (o - lo) * sw];
-                }
-            }
-            Arrays.fill(col, d + hi, d + ow, 0.0);
+    private static void zero(Object a, int from, int to) {
+        if (a instanceof float[]) {
+            Arrays.fill((float[]) a, from, to, 0f);
+        } else {
+            Arrays.fill((double[]) a, from, to, 0.0);
         }
     }
 
@@ -109,17 +82,14 @@ final class Im2col {
             for (int c = s; c < e; c++) {
                 for (int t = 0; t < kk; t++) {
                     int r = c * kk + t;
-                    if (x instanceof float[]) {
-                        addRowF32((float[]) col, r * len, g, oh0, oh1, r, (float[]) x, xOff);
-                    } else {
-                        addRowF64((double[]) col, r * len, g, oh0, oh1, r, (double[]) x, xOff);
-                    }
+                    addRow(col, r * len, g, oh0, oh1, r, x, xOff);
                 }
             }
         });
     }
 
-    private static void addRowF32(float[] col, int src, ConvGeometry g, int oh0, int oh1, int r, float[] x, int xOff) {
+    /** Adds row {@code r} of the column matrix (from {@code src}) into the input plane it came from. */
+    private static void addRow(Object col, int src, ConvGeometry g, int oh0, int oh1, int r, Object x, int xOff) {
         int kk = g.kh() * g.kw();
         int c = r / kk;
         int i = (r / g.kw()) % g.kh();
@@ -135,47 +105,33 @@ final class Im2col {
             if (ih < 0 || ih >= g.h()) {
                 continue;
             }
-            int s = src + (oh - oh0) * ow;
+            int s = src + (oh - oh0) * ow + lo;
             int d = plane + ih * g.w() + lo * sw + colShift;
-            if (sw == 1) {
-                for (int o = lo; o < hi; o++) {
-                    x[d + o - lo] += col[s + o];
-                }
+            if (x instanceof float[]) {
+                addSpan((float[]) col, s, (float[]) x, d, hi - lo, sw);
             } else {
-                for (int o = lo; o < hi; o++) {
-                    x[d + (o - lo) * sw] += col[s + o];
-                }
+                addSpan((double[]) col, s, (double[]) x, d, hi - lo, sw);
             }
         }
     }
 
-    private static void addRowF64(double[] col, int src, ConvGeometry g, int oh0, int oh1, int r, double[] x, int xOff) {
-        int kk = g.kh() * g.kw();
-        int c = r / kk;
-        int i = (r / g.kw()) % g.kh();
-        int j = r % g.kw();
-        int lo = g.owLo(j);
-        int hi = g.owHi(j);
-        int ow = g.ow();
-        int sw = g.p().strideW();
-        int plane = xOff + c * g.inPlane();
-        int colShift = j * g.p().dilationW() - g.p().padW();
-        for (int oh = oh0; oh < oh1; oh++) {
-            int ih = oh * g.p().strideH() - g.p().padH() + i * g.p().dilationH();
-            if (ih < 0 || ih >= g.h()) {
-                continue;
+    /** {@code x[d + o*sw] += col[s + o]} for {@code o < n}. */
+    private static void addSpan(float[] col, int s, float[] x, int d, int n, int sw) {
+        if (sw == 1) {
+            for (int o = 0; o < n; o++) {
+                x[d + o] += col[s + o];
             }
-            int s = src + (oh - oh0) * ow;
-            int d = plane + ih * g.w() + lo * sw + colShift;
-            if (sw == 1) {
-                for (int o = lo; o < hi; o++) {
-                    x[d + o - lo] += col[s + o];
-                }
-            } else {
-                for (int o = lo; o < hi; o++) {
-                    x[d + (o - lo) * sw] += col[s + o];
-                }
+        } else {
+            for (int o = 0; o < n; o++) {
+                x[d + o * sw] += col[s + o];
             }
+        }
+    }
+
+    /** {@code x[d + o*sw] += col[s + o]} for {@code o < n}. */
+    private static void addSpan(double[] col, int s, double[] x, int d, int n, int sw) {
+        for (int o = 0; o < n; o++) {
+            x[d + o * sw] += col[s + o];
         }
     }
 }

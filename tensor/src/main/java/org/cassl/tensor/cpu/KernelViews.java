@@ -18,8 +18,8 @@ final class KernelViews {
             return t;
         }
         Tensor c = Tensor.zeros(t.dtype(), Device.CPU, t.shape());
-        Object s = Elem.array(t);
-        Object d = Elem.array(c);
+        Object s = ElementAccess.array(t);
+        Object d = ElementAccess.array(c);
         new StridedLoop(c, t).parallel(par, (len, o0, s0, o1, s1, o2, s2, o3, s3) -> {
             if (s instanceof float[] a) {
                 float[] b = (float[]) d;
@@ -72,12 +72,12 @@ final class KernelViews {
         if (v == null) {
             return null;
         }
-        Object a = Elem.array(v);
+        Object a = ElementAccess.array(v);
         int n = v.numel();
         int st = v.dim() == 0 ? 0 : v.stride(0);
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            r[i] = Elem.getD(a, v.offset() + i * st);
+            r[i] = ElementAccess.getD(a, v.offset() + i * st);
         }
         return r;
     }

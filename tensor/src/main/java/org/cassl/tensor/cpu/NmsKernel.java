@@ -66,16 +66,16 @@ final class NmsKernel {
         int n = boxes.size(0);
         int[] order = descendingOrder(scores);
         NmsKernel k = new NmsKernel(boxes.dtype() == DType.F32, iouThreshold, n);
-        Object ba = Elem.array(boxes);
+        Object ba = ElementAccess.array(boxes);
         int s0 = boxes.stride(0);
         int s1 = boxes.stride(1);
         boolean finite = true;
         for (int p = 0; p < n; p++) {
             int o = boxes.offset() + order[p] * s0;
-            k.x1[p] = Elem.getD(ba, o);
-            k.y1[p] = Elem.getD(ba, o + s1);
-            k.x2[p] = Elem.getD(ba, o + 2 * s1);
-            k.y2[p] = Elem.getD(ba, o + 3 * s1);
+            k.x1[p] = ElementAccess.getD(ba, o);
+            k.y1[p] = ElementAccess.getD(ba, o + s1);
+            k.x2[p] = ElementAccess.getD(ba, o + 2 * s1);
+            k.y2[p] = ElementAccess.getD(ba, o + 3 * s1);
             k.area[p] = k.r(k.r(k.x2[p] - k.x1[p]) * k.r(k.y2[p] - k.y1[p]));
             finite &= Double.isFinite(k.x1[p]) && Double.isFinite(k.y1[p]) && Double.isFinite(k.x2[p])
                     && Double.isFinite(k.y2[p]);
@@ -100,7 +100,7 @@ final class NmsKernel {
     /** Positions 0..n-1 ordered by score descending, equal scores by position (NaN first, as torch). */
     static int[] descendingOrder(Tensor scores) {
         int n = scores.size(0);
-        Object sa = Elem.array(scores);
+        Object sa = ElementAccess.array(scores);
         int st = n == 0 ? 0 : scores.stride(0);
         int[] order = new int[n];
         if (sa instanceof float[] f) {
@@ -115,7 +115,7 @@ final class NmsKernel {
         } else {
             long[] keys = new long[n];
             for (int i = 0; i < n; i++) {
-                keys[i] = ~SortKeys.f64(Elem.getD(sa, scores.offset() + i * st));
+                keys[i] = ~SortKeys.f64(ElementAccess.getD(sa, scores.offset() + i * st));
                 order[i] = i;
             }
             SortKeys.stableSort(keys, order, n, new long[n], new int[n]);

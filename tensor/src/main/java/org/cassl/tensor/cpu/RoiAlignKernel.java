@@ -117,7 +117,7 @@ final class RoiAlignKernel {
     private static Geometry[] geometries(Parallel par, Tensor rois, int batches, int height, int width, int pooledH,
                                          int pooledW, double spatialScale, int samplingRatio, boolean aligned, boolean f32) {
         int nr = rois.size(0);
-        Object ra = Elem.array(rois);
+        Object ra = ElementAccess.array(rois);
         int s0 = rois.stride(0);
         int s1 = rois.stride(1);
         Geometry[] gs = new Geometry[nr];
@@ -125,7 +125,7 @@ final class RoiAlignKernel {
             double[] roi = new double[5];
             for (int r = s; r < e; r++) {
                 for (int k = 0; k < 5; k++) {
-                    roi[k] = Elem.getD(ra, rois.offset() + r * s0 + k * s1);
+                    roi[k] = ElementAccess.getD(ra, rois.offset() + r * s0 + k * s1);
                 }
                 gs[r] = geometry(roi, r, batches, height, width, pooledH, pooledW, spatialScale, samplingRatio, aligned, f32);
             }
@@ -147,8 +147,8 @@ final class RoiAlignKernel {
             return;
         }
         Tensor in = KernelViews.dense(par, input);
-        Object ia = Elem.array(in);
-        Object oa = Elem.array(out);
+        Object ia = ElementAccess.array(in);
+        Object oa = ElementAccess.array(out);
         int plane = height * width;
         int items = gs.length * c;
         par.forRange(items, Math.max(1, 4096 / Math.max(1, ph * pw * 4)), (s, e) -> {
@@ -245,8 +245,8 @@ final class RoiAlignKernel {
             return;
         }
         Tensor go = KernelViews.dense(par, gradOut);
-        Object ga = Elem.array(go);
-        Object ia = Elem.array(gradIn);
+        Object ga = ElementAccess.array(go);
+        Object ia = ElementAccess.array(gradIn);
         int plane = height * width;
         par.forRange(c, 1, (s, e) -> {
             for (int ch = s; ch < e; ch++) {

@@ -92,9 +92,9 @@ class CpuGemmTest {
         Tensor a = Tensor.normal(g, 0, 1, DType.F32, 1, Sgemm.MC + 37, 2 * Sgemm.KC + 11);
         Tensor b = Tensor.normal(g, 0, 1, DType.F32, 1, 2 * Sgemm.KC + 11, 45);
         check(a, b, "blocks M,K");
-        Tensor a2 = Tensor.normal(g, 0, 1, DType.F64, 1, 9, 70);
-        Tensor b2 = Tensor.normal(g, 0, 1, DType.F64, 1, 70, Dgemm.NC + 21);
-        check(a2, b2, "blocks N f64");
+        Tensor a2 = Tensor.normal(g, 0, 1, DType.F64, 1, 9, Dgemm.KC + 11);
+        Tensor b2 = Tensor.normal(g, 0, 1, DType.F64, 1, Dgemm.KC + 11, Dgemm.NC + 21);
+        check(a2, b2, "blocks N,K f64");
     }
 
     @Test

@@ -15,21 +15,10 @@ class GemmKernelsTest {
         void run(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc);
     }
 
-    @FunctionalInterface
-    private interface DoubleKernel {
-        void run(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc);
-    }
-
     @Test
     void floatKernelsStoreAndAdd() {
         checkFloat(SgemmKernel512.MR, SgemmKernel512.NR, SgemmKernel512::store, SgemmKernel512::add);
         checkFloat(SgemmKernel256.MR, SgemmKernel256.NR, SgemmKernel256::store, SgemmKernel256::add);
-    }
-
-    @Test
-    void doubleKernelsStoreAndAdd() {
-        checkDouble(DgemmKernel512.MR, DgemmKernel512.NR, DgemmKernel512::store, DgemmKernel512::add);
-        checkDouble(DgemmKernel256.MR, DgemmKernel256.NR, DgemmKernel256::store, DgemmKernel256::add);
     }
 
     private static void checkFloat(int mr, int nr, FloatKernel store, FloatKernel add) {
@@ -64,35 +53,6 @@ class GemmKernelsTest {
             }
             // the gap between rows is untouched
             assertEquals(Float.floatToIntBits(Float.NaN), Float.floatToIntBits(c[co + i * ldc + nr]));
-        }
-    }
-
-    private static void checkDouble(int mr, int nr, DoubleKernel store, DoubleKernel add) {
-        Random r = new Random(mr * 100 + nr);
-        int kc = 29;
-        int ldc = nr + 3;
-        double[] ap = new double[1 + kc * mr];
-        double[] bp = new double[2 + kc * nr];
-        for (int i = 0; i < ap.length; i++) {
-            ap[i] = r.nextGaussian();
-        }
-        for (int i = 0; i < bp.length; i++) {
-            bp[i] = r.nextGaussian();
-        }
-        double[] c = new double[4 + mr * ldc];
-        java.util.Arrays.fill(c, Double.NaN);
-        store.run(kc, ap, 1, bp, 2, c, 4, ldc);
-        double[] once = c.clone();
-        add.run(kc, ap, 1, bp, 2, c, 4, ldc);
-        for (int i = 0; i < mr; i++) {
-            for (int j = 0; j < nr; j++) {
-                double s = 0;
-                for (int p = 0; p < kc; p++) {
-                    s += ap[1 + p * mr + i] * bp[2 + p * nr + j];
-                }
-                assertEquals(s, once[4 + i * ldc + j], 1e-12, mr + "x" + nr + " store");
-                assertEquals(2 * s, c[4 + i * ldc + j], 1e-12, mr + "x" + nr + " add");
-            }
         }
     }
 }

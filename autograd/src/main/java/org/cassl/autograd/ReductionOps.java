@@ -4,9 +4,12 @@ import org.cassl.tensor.Shapes;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.ValuesIndices;
 
-/** Reductions and scans: sum, mean, max/min (with and without indices), var, prod, cumsum, logsumexp. */
-public final class Reduce {
-    private Reduce() {
+/**
+ * Differentiable reductions and scans on variables: sum, mean, max/min (with and without indices),
+ * var, prod, cumsum, logsumexp, forward and backward side by side.
+ */
+public final class ReductionOps {
+    private ReductionOps() {
     }
 
     /** Re-inserts reduced dims (as size 1) into a gradient so it broadcasts against the input. */

@@ -5,9 +5,9 @@ import java.util.List;
 import org.cassl.tensor.Shapes;
 import org.cassl.tensor.Tensor;
 
-/** cat, stack, split and chunk on variables. */
-public final class Joining {
-    private Joining() {
+/** Differentiable cat, stack, split and chunk on variables: forward and backward side by side. */
+public final class JoiningOps {
+    private JoiningOps() {
     }
 
     /**

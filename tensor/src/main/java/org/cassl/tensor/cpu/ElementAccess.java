@@ -3,8 +3,8 @@ package org.cassl.tensor.cpu;
 import org.cassl.tensor.DType;
 
 /** Per-element access to heap arrays of any dtype, for the generic (non-hot) kernel paths. */
-final class Elem {
-    private Elem() {
+final class ElementAccess {
+    private ElementAccess() {
     }
 
     static double getD(Object a, int i) {

@@ -5,12 +5,13 @@ import org.cassl.tensor.Tensor;
 import org.cassl.tensor.ValuesIndices;
 
 /**
- * Index-based ops: index_select, gather, scatter_add, masked_select, topk and sort. Gradients
- * flow to the values only; index tensors are plain I64 tensors. Each gradient is the adjoint
- * scatter (index_add / scatter_add) of the forward gather, or the gather of a scatter.
+ * Differentiable index-based ops on variables: index_select, gather, scatter_add, masked_select,
+ * topk and sort, forward and backward side by side. Gradients flow to the values only; index
+ * tensors are plain I64 tensors. Each gradient is the adjoint scatter (index_add / scatter_add) of
+ * the forward gather, or the gather of a scatter.
  */
-public final class Indexing {
-    private Indexing() {
+public final class IndexingOps {
+    private IndexingOps() {
     }
 
     /** Rows (along dim) at {@code index} (0-D or 1-D I64). Saves: the index and the input shape. */

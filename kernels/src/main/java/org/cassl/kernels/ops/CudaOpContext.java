@@ -16,7 +16,7 @@ import org.cassl.tensor.TensorException;
  * What every operator family shares: the runtime, launch helpers, scratch memory, contiguous
  * staging of strided inputs and the translation of device-reported errors into exceptions.
  */
-public final class Kit {
+public final class CudaOpContext {
     /** Threads per block of the simple grid-stride kernels. */
     public static final int BLOCK = 256;
     // error codes of common.cuh
@@ -27,7 +27,7 @@ public final class Kit {
     private final DeviceRuntime rt;
     private CudaElementwise elementwise;
 
-    public Kit(DeviceRuntime rt) {
+    public CudaOpContext(DeviceRuntime rt) {
         this.rt = rt;
     }
 

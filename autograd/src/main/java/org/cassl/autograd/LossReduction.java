@@ -1,7 +1,7 @@
 package org.cassl.autograd;
 
 /** How a loss combines its per-element values, as PyTorch's {@code reduction} argument. */
-public enum Reduction {
+public enum LossReduction {
     /** Per-element losses, same shape as the input. */
     NONE,
     /** Mean over all elements. */
