@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import org.cassl.detection.kernels.DetectionKernels;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.DTypeMismatchException;
 import org.cassl.tensor.ShapeMismatchException;
@@ -50,7 +51,7 @@ public final class Nms {
         if (boxes.size(0) == 0) {
             return Tensor.zeros(DType.I64, boxes.device(), 0);
         }
-        return boxes.backend().nms(boxes.contiguous(), scores.contiguous(), iouThreshold);
+        return DetectionKernels.of(boxes).nms(boxes.contiguous(), scores.contiguous(), iouThreshold);
     }
 
     /**
