@@ -1,6 +1,7 @@
 """Goldens for the CPU backend's interpolate, norm, indexing and detection kernels.
 
-Writes tensor/src/test/resources/golden/cpu_{interpolate,norm,roi_align,nms,sort,fcos_assign}.safetensors.
+Writes tensor/src/test/resources/golden/cpu_{interpolate,norm,sort}.safetensors and
+detection/src/test/resources/golden/cpu_{roi_align,nms,fcos_assign}.safetensors.
 Run: /usr/bin/python3 tools/golden/generate.py cpu_misc
 Every differentiable case also stores a random upstream gradient and torch autograd's input gradients."""
 import torch
@@ -118,7 +119,7 @@ def roi_align_cases():
                 c.add(name, {"aligned": aligned, "sampling_ratio": ratio, "spatial_scale": scale,
                              "output_size": list(out)}, x=x.detach(), rois=rois, out=y.detach(), grad_out=up,
                       grad_x=x.grad)
-    c.save("tensor", "cpu_roi_align")
+    c.save("detection", "cpu_roi_align")
 
 
 def nms_cases():
@@ -144,7 +145,7 @@ def nms_cases():
     b64 = boxes(150, 50, 20).double()
     s64 = torch.rand(150, generator=g).double()
     c.add("float64", {"iou_threshold": 0.45}, boxes=b64, scores=s64, keep=nms(b64, s64, 0.45))
-    c.save("tensor", "cpu_nms")
+    c.save("detection", "cpu_nms")
 
 
 def sort_cases():
@@ -218,7 +219,7 @@ def fcos_assign_cases():
         matched[min_values < 1e-5] = -1
         c.add(case, {"radius": 1.5}, centers=centers, anchor_sizes=anchor_sizes, lower=lower, upper=upper,
               gt_boxes=gt, matched=matched)
-    c.save("tensor", "cpu_fcos_assign")
+    c.save("detection", "cpu_fcos_assign")
 
 
 def main():

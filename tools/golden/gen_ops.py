@@ -306,11 +306,16 @@ def nn():
         f.add("batch_norm", fn, inputs, consts=consts, extra=extra,
               args={"training": training, "momentum": 0.1, "eps": 1e-5, "affine": affine, "running": running})
 
+    # roi_align is a detection op (org.cassl.detection.ops.RoiAlign): its cases go to the detection
+    # module's ops_roi_align, drawn from the same generator so the other cases do not change.
+    roi = OpFamily("ops_roi_align", 0, module="detection")
+    roi.gen = f.gen
     rois = T([[0, 1.2, 0.7, 5.5, 6.1], [1, 0.3, 2.2, 7.0, 4.9], [0, 3.0, 3.0, 3.5, 4.0], [1, -1.0, 6.0, 9.0, 9.5]])
     for out, scale, ratio, aligned in [([3, 2], 1.0, 2, True), ([2, 2], 0.5, 0, False), ([4, 3], 0.8, -1, True)]:
         fn = lambda x, rois, o=out, s=scale, r=ratio, a=aligned: torchvision.ops.roi_align(x, rois, o, s, r, a)
-        f.add("roi_align", fn, [f.randn(2, 3, 8, 8)], consts={"rois": rois},
+        roi.add("roi_align", fn, [f.randn(2, 3, 8, 8)], consts={"rois": rois},
               args={"output_size": out, "spatial_scale": scale, "sampling_ratio": ratio, "aligned": aligned})
+    roi.save()
 
     for red, weight, pos in [("mean", False, False), ("none", True, False), ("sum", True, True), ("mean", False, True)]:
         x = f.randn(3, 4) * 4

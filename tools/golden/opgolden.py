@@ -2,7 +2,7 @@
 applying the requested (non-contiguous) view, running the op forward and backward with a seeded
 random upstream gradient, and recording inputs, outputs and input gradients.
 
-Case layout (read by autograd's GoldenOps.java):
+Case layout (read by autograd's GoldenOps.java, and detection's RoiAlignOpTest for ops_roi_align):
   params: op, args (op arguments), views (one per input: none | t | s2 | off), grads (which
           inputs require grad), dtype
   tensors: x<i> the contiguous base of input i (the view is applied on both sides),
@@ -48,8 +48,9 @@ def view_of(base, view):
 class OpFamily:
     """Collects the cases of one golden file."""
 
-    def __init__(self, name, seed):
+    def __init__(self, name, seed, module="autograd"):
         self.name = name
+        self.module = module
         self.cases = Cases()
         self.gen = torch.Generator().manual_seed(seed)
         self.count = {}
@@ -114,4 +115,4 @@ class OpFamily:
         return name
 
     def save(self):
-        self.cases.save("autograd", self.name)
+        self.cases.save(self.module, self.name)

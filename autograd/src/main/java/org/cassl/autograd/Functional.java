@@ -10,7 +10,7 @@ import org.cassl.tensor.ValuesIndices;
 
 /**
  * Neural-network ops on variables ({@code torch.nn.functional}): convolution, pooling,
- * interpolation, normalisation, softmax, RoIAlign and a few composites (linear, BCE with
+ * interpolation, normalisation, softmax and a few composites (linear, BCE with
  * logits). Forward and backward call the kernels behind {@link NnOps}; optional operands
  * (bias, affine parameters) may be null.
  */
@@ -154,20 +154,6 @@ public final class Functional {
         Tensor y = NnOps.logSoftmax(x.data(), dim);
         return Tape.record("log_softmax", y,
                 (g, needs) -> new Tensor[] {g.sub(y.exp().mul(g.sum(dim, true)))}, x);
-    }
-
-    // ---- detection ------------------------------------------------------------------------
-
-    /**
-     * torchvision's roi_align: {@code input [N,C,H,W]}, {@code rois [R,5]} (batch index, x1, y1,
-     * x2, y2; no gradient) -> {@code [R,C,pooledH,pooledW]}. Saves: rois and the input shape.
-     */
-    public static Variable roiAlign(Variable input, Tensor rois, int pooledH, int pooledW, double spatialScale,
-                                    int samplingRatio, boolean aligned) {
-        int[] in = input.shape();
-        Tensor out = NnOps.roiAlign(input.data(), rois, pooledH, pooledW, spatialScale, samplingRatio, aligned);
-        return Tape.record("roi_align", out, (g, needs) -> new Tensor[] {
-            NnOps.roiAlignBackward(g, rois, in, spatialScale, samplingRatio, aligned)}, input);
     }
 
     // ---- composites ---------------------------------------------------------------------------

@@ -71,13 +71,9 @@ class FunctionalGradCheckTest {
     }
 
     @TestFactory
-    List<DynamicTest> detectionAndLosses() {
-        Tensor rois = Tensor.of(new double[] {0, 1.2, 0.7, 5.5, 6.1, 1, 0.3, 2.2, 7.0, 4.9, 0, 3, 3, 3.5, 4}, 3, 5);
+    List<DynamicTest> losses() {
         Tensor t = Checks.uniform(50, 0, 1, 3, 4);
         return List.of(
-            case_("roi_align_aligned", v -> Functional.roiAlign(v[0], rois, 3, 2, 1.0, 2, true), randn(43, 2, 2, 8, 8)),
-            case_("roi_align_scaled_adaptive", v -> Functional.roiAlign(v[0], rois, 2, 2, 0.5, 0, false),
-                    randn(44, 2, 1, 5, 5)),
             case_("bce_logits_mean", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1], null, null, LossReduction.MEAN),
                     randn(45, 3, 4).mul(3), t),
             case_("bce_logits_none_weighted", v -> Functional.binaryCrossEntropyWithLogits(v[0], v[1],
@@ -93,7 +89,6 @@ class FunctionalGradCheckTest {
     @TestFactory
     List<DynamicTest> stridedUpstreamGradients() {
         Conv2dParams p = new Conv2dParams(1, 1, 1, 1, 1, 1, 1);
-        Tensor rois = Tensor.of(new double[] {0, 1.2, 0.7, 5.5, 6.1}, 1, 5);
         return List.of(
             case_("conv2d_sum", v -> Functional.conv2d(v[0], v[1], v[2], p).sum(), randn(60, 1, 2, 4, 4),
                     randn(61, 3, 2, 3, 3), randn(62, 3)),
@@ -109,7 +104,6 @@ class FunctionalGradCheckTest {
             case_("group_norm_sum_weighted", v -> Functional.groupNorm(v[0], 2, v[1], v[2], 1e-5).sum(1, false)
                     .mul(v[0].select(1, 0)), randn(70, 2, 4, 2, 2), randn(71, 4), randn(72, 4)),
             case_("batch_norm_transposed", v -> Functional.batchNorm(v[0], null, null, v[1], v[2], true, 0.1, 1e-5)
-                    .transpose(0, 1).cumsum(1), randn(73, 3, 2, 2), randn(74, 2), randn(75, 2)),
-            case_("roi_align_sum", v -> Functional.roiAlign(v[0], rois, 2, 2, 1.0, 2, true).sum(), randn(76, 1, 2, 8, 8)));
+                    .transpose(0, 1).cumsum(1), randn(73, 3, 2, 2), randn(74, 2), randn(75, 2)));
     }
 }

@@ -238,11 +238,6 @@ final class GoldenOps {
             }
             return new Outputs(List.of(out), List.of(), extras);
         });
-        reg("roi_align", (a, in, c) -> {
-            int[] size = ints(a, "output_size");
-            return Functional.roiAlign(in[0], c.get("c_rois"), size[0], size[1], num(a, "spatial_scale"),
-                    integer(a, "sampling_ratio"), bool(a, "aligned"));
-        });
         reg("bce_with_logits", (a, in, c) -> Functional.binaryCrossEntropyWithLogits(in[0], in[1],
                 constOrNull(c, "c_weight"), constOrNull(c, "c_pos_weight"),
                 LossReduction.valueOf(a.get("reduction").asText().toUpperCase(Locale.ROOT))));

@@ -1,6 +1,7 @@
 package org.cassl.bench;
 
 import java.util.List;
+import org.cassl.detection.kernels.DetectionKernels;
 import org.cassl.tensor.Backends;
 import org.cassl.tensor.Tensor;
 
@@ -45,8 +46,8 @@ public final class NmsBench {
         Backends.setCpuThreads(threads);
         Tensor[] bs = boxes(n);
         Tensor[] small = boxes(2000);
-        Timing.measure(() -> Backends.cpu().nms(small[0], small[1], iou), 20, 1.0, 1);
-        double[] times = Timing.measure(() -> Backends.cpu().nms(bs[0], bs[1], iou), warmup, 0.5, reps);
+        Timing.measure(() -> DetectionKernels.cpu().nms(small[0], small[1], iou), 20, 1.0, 1);
+        double[] times = Timing.measure(() -> DetectionKernels.cpu().nms(bs[0], bs[1], iou), warmup, 0.5, reps);
         double median = Timing.median(times);
         String shape = n + " boxes, IoU " + iou;
         if (!peer) {

@@ -25,6 +25,7 @@ import org.cassl.tensor.DType;
 import org.cassl.tensor.Device;
 import org.cassl.tensor.DTypeMismatchException;
 import org.cassl.tensor.InterpolationMode;
+import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Pool2dParams;
 import org.cassl.tensor.ReduceOp;
 import org.cassl.tensor.Storage;
@@ -39,8 +40,8 @@ import org.cassl.tensor.UnaryOp;
  *
  * <p>All work goes to one stream in call order; calls that return data to the host (download,
  * nonzero, nms, index checks) wait for it. Any thread may call the backend (the context is bound
- * per thread). Device memory belongs to {@link CudaStorage}s: close them, or allocate inside a
- * {@link DeviceScope}.
+ * per thread). Device memory belongs to {@link CudaStorage}s: release them
+ * ({@link Tensor#release()}), or allocate inside a {@link MemoryScope} ({@link #openScope()}).
  */
 public final class CudaBackend implements Backend, AutoCloseable {
     private final DeviceRuntime rt;
@@ -144,6 +145,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     // ---- memory ---------------------------------------------------------------------------------
+
+    /**
+     * A scope owning the storages the calling thread allocates on this backend's device until it
+     * closes (see {@link MemoryScope}); their blocks go back to the caching allocator then.
+     */
+    @Override
+    public MemoryScope openScope() {
+        return CudaMemoryScope.open(device());
+    }
 
     @Override
     public Storage allocate(DType dtype, int length) {
@@ -367,27 +377,13 @@ public final class CudaBackend implements Backend, AutoCloseable {
         sort.topk(x, k, dim, largest, values, indices);
     }
 
-    // ---- detection ----------------------------------------------------------------------------------
+    // ---- model-specific kernels ---------------------------------------------------------------------
 
-    @Override
-    public void roiAlign(Tensor input, Tensor rois, double spatialScale, int samplingRatio, boolean aligned, Tensor out) {
-        detection.roiAlign(input, rois, spatialScale, samplingRatio, aligned, out);
-    }
-
-    @Override
-    public void roiAlignBackward(Tensor gradOut, Tensor rois, double spatialScale, int samplingRatio, boolean aligned,
-                                 Tensor gradIn) {
-        detection.roiAlignBackward(gradOut, rois, spatialScale, samplingRatio, aligned, gradIn);
-    }
-
-    @Override
-    public Tensor nms(Tensor boxes, Tensor scores, double iouThreshold) {
-        return detection.nms(boxes, scores, iouThreshold);
-    }
-
-    @Override
-    public void fcosAssign(Tensor centers, Tensor anchorSizes, Tensor lower, Tensor upper, Tensor gtBoxes, double radius,
-                           Tensor matched) {
-        detection.fcosAssign(centers, anchorSizes, lower, upper, gtBoxes, radius, matched);
+    /**
+     * The launchers of the detection kernels (RoIAlign, NMS, FCOS assignment) on this device; the
+     * detection module reaches them through {@link org.cassl.kernels.detection.CudaDetectionKernels}.
+     */
+    public CudaDetection detection() {
+        return detection;
     }
 }

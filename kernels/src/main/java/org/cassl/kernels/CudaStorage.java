@@ -12,8 +12,8 @@ import org.cassl.tensor.Tensor;
 
 /**
  * A buffer of device memory holding {@code length} elements of one dtype. Closing it returns its
- * block to the backend's caching allocator; {@link DeviceScope} closes the storages created inside
- * it. A {@link Cleaner} returns the block of a storage that becomes unreachable without being
+ * block to the backend's caching allocator; a {@link org.cassl.tensor.MemoryScope} of the CUDA
+ * backend closes the storages created inside it. A {@link Cleaner} returns the block of a storage that becomes unreachable without being
  * closed, as a safety net only: device memory should be released deterministically.
  */
 public final class CudaStorage implements Storage, AutoCloseable {
@@ -53,12 +53,12 @@ public final class CudaStorage implements Storage, AutoCloseable {
     }
 
     /**
-     * An uninitialised storage on {@code rt}'s device, owned by the innermost {@link DeviceScope}
-     * of the calling thread if there is one.
+     * An uninitialised storage on {@code rt}'s device, owned by the innermost open
+     * {@link org.cassl.tensor.MemoryScope} of that device on the calling thread if there is one.
      */
     public static CudaStorage allocate(DeviceRuntime rt, DType dtype, int length) {
         CudaStorage s = allocateTemporary(rt, dtype, length);
-        DeviceScope.track(s);
+        CudaMemoryScope.track(s);
         return s;
     }
 
@@ -93,7 +93,7 @@ public final class CudaStorage implements Storage, AutoCloseable {
     public long address() {
         if (release.released.get()) {
             throw new IllegalStateException("device storage of " + length + " " + dtype + " elements on " + device
-                    + " was already released (closed, or its DeviceScope ended)");
+                    + " was already released (released, or its MemoryScope closed)");
         }
         return release.block.address();
     }
@@ -111,6 +111,12 @@ public final class CudaStorage implements Storage, AutoCloseable {
     @Override
     public void close() {
         cleanable.clean();
+    }
+
+    /** Same as {@link #close()}. */
+    @Override
+    public void release() {
+        close();
     }
 
     /** Device address of a tensor's first element (storage address plus the view's offset). */

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.cassl.detection.kernels.DetectionKernels;
+import org.cassl.kernels.detection.CudaDetectionKernels;
 import org.cassl.kernels.fake.RecordingRuntime;
 import org.cassl.tensor.BinaryOp;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.IndexOutOfRangeException;
 import org.cassl.tensor.InterpolationMode;
+import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Pool2dParams;
 import org.cassl.tensor.ReduceOp;
 import org.cassl.tensor.Shapes;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class CudaBackendLaunchTest {
     private RecordingRuntime rt;
     private CudaBackend be;
-    private DeviceScope scope;
+    private MemoryScope scope;
     private long baseline;
 
     @BeforeEach
@@ -41,7 +44,7 @@ class CudaBackendLaunchTest {
         rt = new RecordingRuntime();
         be = new CudaBackend(rt, null);
         baseline = rt.allocator().stats().bytesInUse();
-        scope = DeviceScope.open();
+        scope = be.openScope();
     }
 
     @AfterEach
@@ -212,7 +215,7 @@ class CudaBackendLaunchTest {
     void tf32NeedsAmpere() {
         RecordingRuntime turing = new RecordingRuntime(75, 1 << 24);
         CudaBackend b = new CudaBackend(turing, null);
-        try (DeviceScope s = DeviceScope.open()) {
+        try (MemoryScope s = b.openScope()) {
             b.setAllowTf32(true);
             Tensor a = new Tensor(b.allocate(DType.F32, 4), new int[] {1, 2, 2}, new int[] {4, 2, 1}, 0);
             b.matmul(a, a, new Tensor(b.allocate(DType.F32, 4), new int[] {1, 2, 2}, new int[] {4, 2, 1}, 0));
@@ -278,24 +281,26 @@ class CudaBackendLaunchTest {
         Tensor rois = new Tensor(be.upload(DType.F32, new float[] {0, 1, 1, 6, 7, 1, 0, 0, 11, 9}), new int[] {2, 5},
                 new int[] {5, 1}, 0);
         Tensor pooled = zeros(DType.F32, 2, 3, 4, 4);
-        be.roiAlign(feat, rois, 0.5, 2, true, pooled);
-        be.roiAlignBackward(pooled, rois, 0.5, 0, false, zeros(DType.F32, 2, 3, 10, 12));
+        DetectionKernels det = new CudaDetectionKernels(be);
+        det.roiAlign(feat, rois, 0.5, 2, true, pooled);
+        det.roiAlignBackward(pooled, rois, 0.5, 0, false, zeros(DType.F32, 2, 3, 10, 12));
         Tensor boxes = f32(200, 4);
-        Tensor kept = be.nms(boxes, f32(200), 0.5);
+        Tensor kept = det.nms(boxes, f32(200), 0.5);
         assertEquals(0, kept.numel());
         Tensor matched = zeros(DType.I64, 30);
-        be.fcosAssign(f32(30, 2), f32(30), f32(30), f32(30), f32(7, 4), 1.5, matched);
-        List<String> det = launched();
-        assertEquals(List.of("roi_align_f32", "roi_align_bwd_f32"), det.subList(0, 2));
-        assertTrue(det.containsAll(List.of("gather_boxes_f32", "nms_mask_f32", "nms_scan", "fcos_assign_f32")), det.toString());
-        assertFalse(be.nms(zeros(DType.F32, 0, 4), zeros(DType.F32, 0), 0.5).numel() > 0);
+        det.fcosAssign(f32(30, 2), f32(30), f32(30), f32(30), f32(7, 4), 1.5, matched);
+        List<String> names = launched();
+        assertEquals(List.of("roi_align_f32", "roi_align_bwd_f32"), names.subList(0, 2));
+        assertTrue(names.containsAll(List.of("gather_boxes_f32", "nms_mask_f32", "nms_scan", "fcos_assign_f32")),
+                names.toString());
+        assertFalse(det.nms(zeros(DType.F32, 0, 4), zeros(DType.F32, 0), 0.5).numel() > 0);
     }
 
     @Test
     void scopesReleaseEverythingTheyDidNotKeep() {
         long before = rt.allocator().stats().bytesInUse();
         Tensor kept;
-        try (DeviceScope inner = DeviceScope.open()) {
+        try (MemoryScope inner = be.openScope()) {
             f32(1000);
             Tensor k = f32(10);
             assertEquals(2, inner.size());
@@ -305,13 +310,13 @@ class CudaBackendLaunchTest {
         assertTrue(rt.allocator().stats().bytesInUse() > before, "the kept tensor survives the inner scope");
         assertArrayEquals(new float[] {-3, -2.5f}, java.util.Arrays.copyOf((float[]) be.download(kept), 2));
         Tensor doomed;
-        try (DeviceScope inner = DeviceScope.open()) {
+        try (MemoryScope inner = be.openScope()) {
             doomed = f32(4);
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> be.download(doomed));
         assertTrue(e.getMessage().contains("already released"), e.getMessage());
-        DeviceScope a = DeviceScope.open();
-        DeviceScope b = DeviceScope.open();
+        MemoryScope a = be.openScope();
+        MemoryScope b = be.openScope();
         assertThrows(IllegalStateException.class, a::close, "out-of-order close is refused");
         b.close();
         a.close();

@@ -38,6 +38,15 @@ public interface Backend {
     /** The elements of {@code t} in row-major order as a new host array of the dtype's type. */
     Object download(Tensor t);
 
+    /**
+     * Opens a {@link MemoryScope} on the calling thread for the storages this backend allocates.
+     * The default, for backends whose memory the garbage collector manages (the CPU), is the
+     * shared no-op scope.
+     */
+    default MemoryScope openScope() {
+        return MemoryScope.none();
+    }
+
     // ---- elementwise -------------------------------------------------------------------------
 
     /** Sets every element of the (possibly strided) {@code out} to {@code value}. */
@@ -161,33 +170,4 @@ public interface Backend {
 
     /** The k largest (or smallest) along dim, sorted, ties broken by lower index first. */
     void topk(Tensor x, int k, int dim, boolean largest, Tensor values, Tensor indices);
-
-    // ---- detection primitives (fused kernels; reference versions on the CPU) ----------------
-
-    /**
-     * RoIAlign (torchvision semantics): {@code input [N,C,H,W]}, {@code rois [R,5]} as
-     * (batch index, x1, y1, x2, y2) in input coordinates before {@code spatialScale};
-     * {@code out [R,C,pooledH,pooledW]}.
-     */
-    void roiAlign(Tensor input, Tensor rois, double spatialScale, int samplingRatio, boolean aligned, Tensor out);
-
-    /** Adjoint of {@link #roiAlign}, accumulated into zeroed {@code gradIn} of the input's shape. */
-    void roiAlignBackward(Tensor gradOut, Tensor rois, double spatialScale, int samplingRatio, boolean aligned,
-                          Tensor gradIn);
-
-    /**
-     * Greedy NMS with torchvision's semantics: {@code boxes [N,4]} (x1,y1,x2,y2), {@code scores [N]};
-     * suppresses IoU strictly above the threshold; returns kept indices (I64) by descending score.
-     */
-    Tensor nms(Tensor boxes, Tensor scores, double iouThreshold);
-
-    /**
-     * FCOS target assignment (torchvision rules) for one image: {@code centers [P,2]} anchor
-     * centres (x, y), {@code anchorSizes [P]}, {@code lower [P]}/{@code upper [P]} the scale range
-     * of each point's level, {@code gtBoxes [G,4]}. Writes to {@code matched [P]} (I64) the index
-     * of the smallest-area box whose centre region (radius x anchor size), interior and scale range
-     * contain the point, or -1.
-     */
-    void fcosAssign(Tensor centers, Tensor anchorSizes, Tensor lower, Tensor upper, Tensor gtBoxes, double radius,
-                    Tensor matched);
 }

@@ -354,31 +354,4 @@ public final class NnOps {
         Tensor shifted = x.sub(x.amax(new int[] {dim}, true));
         return shifted.sub(shifted.exp().sum(dim, true).log());
     }
-
-    // ---- detection primitives -----------------------------------------------------------------
-
-    /** RoIAlign, see {@link Backend#roiAlign}; {@code rois [R,5]}. */
-    public static Tensor roiAlign(Tensor input, Tensor rois, int pooledH, int pooledW, double spatialScale,
-                                  int samplingRatio, boolean aligned) {
-        Ops.checkNotNull("roi_align", input, rois);
-        Ops.checkSameDevice("roi_align", input, rois);
-        checkFloat("roi_align", input, rois);
-        checkRank("roi_align", "input", input, 4);
-        if (rois.dim() != 2 || rois.size(1) != 5) {
-            throw new ShapeMismatchException("roi_align: rois must have shape [R, 5], got " + Shapes.str(rois.shape()));
-        }
-        if (pooledH < 1 || pooledW < 1) {
-            throw new TensorException("roi_align: output size must be positive, got " + pooledH + "x" + pooledW);
-        }
-        Tensor out = Tensor.zeros(input.dtype(), input.device(), rois.size(0), input.size(1), pooledH, pooledW);
-        input.backend().roiAlign(input, rois.to(input.dtype()), spatialScale, samplingRatio, aligned, out);
-        return out;
-    }
-
-    public static Tensor roiAlignBackward(Tensor gradOut, Tensor rois, int[] inputShape, double spatialScale,
-                                          int samplingRatio, boolean aligned) {
-        Tensor gradIn = Tensor.zeros(gradOut.dtype(), gradOut.device(), inputShape);
-        gradOut.backend().roiAlignBackward(gradOut, rois.to(gradOut.dtype()), spatialScale, samplingRatio, aligned, gradIn);
-        return gradIn;
-    }
 }

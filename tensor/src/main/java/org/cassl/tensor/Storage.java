@@ -11,4 +11,12 @@ public interface Storage {
     int length();
 
     Device device();
+
+    /**
+     * Gives the memory back now instead of waiting for the garbage collector: device storages
+     * return their memory to the device allocator, after which any use of the storage fails with
+     * a clear message. Idempotent. The default (heap storage) does nothing.
+     */
+    default void release() {
+    }
 }

@@ -68,6 +68,15 @@ public final class Tensor {
         return storage;
     }
 
+    /**
+     * Releases this tensor's storage now ({@link Storage#release()}): device memory goes back to
+     * the device's allocator and every view of the storage becomes unusable; a no-op on the CPU
+     * heap. Idempotent. See {@link MemoryScope} for releasing all temporaries of a block at once.
+     */
+    public void release() {
+        storage.release();
+    }
+
     /** A copy of the shape. */
     public int[] shape() {
         return shape.clone();

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.cassl.detection.kernels.DetectionKernels;
 import org.cassl.kernels.CudaBackend;
 import org.cassl.kernels.CudaInfo;
-import org.cassl.kernels.DeviceScope;
+import org.cassl.tensor.MemoryScope;
 import org.cassl.kernels.ops.GemmCall;
 import org.cassl.tensor.Backends;
 import org.cassl.tensor.Conv2dParams;
@@ -42,7 +43,7 @@ public final class GpuBench {
         CudaInfo.lines().forEach(System.out::println);
         CudaBackend be = (CudaBackend) Backends.forDevice(Device.cuda(0));
         GpuBench b = new GpuBench(be, quick ? 3 : 10);
-        try (DeviceScope scope = DeviceScope.open()) {
+        try (MemoryScope scope = be.openScope()) {
             b.gemm(4096, "f32");
             if (be.properties().sm() >= 80) {
                 b.gemm(4096, "tf32");
@@ -114,7 +115,7 @@ public final class GpuBench {
         Tensor boxes = Tensor.of(d.boxes(n, 1333, 800, 8, 200), n, 4).to(dev);
         Tensor scores = Tensor.of(d.uniform(n), n).to(dev);
         int[] kept = new int[1];
-        double ms = time(() -> kept[0] = be.nms(boxes, scores, 0.5).numel());
+        double ms = time(() -> kept[0] = DetectionKernels.forDevice(Device.cuda(0)).nms(boxes, scores, 0.5).numel());
         record("nms_" + n / 1000 + "k", n + " boxes iou 0.5 (kept " + kept[0] + ")", ms, 0);
     }
 
@@ -135,7 +136,7 @@ public final class GpuBench {
         }
         double ms = time(() -> {
             for (int i = 0; i < images; i++) {
-                be.fcosAssign(centers, sizes, lower, upper, gts.get(i), 1.5, outs.get(i));
+                DetectionKernels.forDevice(Device.cuda(0)).fcosAssign(centers, sizes, lower, upper, gts.get(i), 1.5, outs.get(i));
             }
         });
         record("fcos_assign", images + " images x " + p + " points x 50 boxes", ms, 0);

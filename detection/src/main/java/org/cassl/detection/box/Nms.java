@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import org.cassl.detection.kernels.DetectionKernels;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.DTypeMismatchException;
 import org.cassl.tensor.ShapeMismatchException;
@@ -13,8 +14,9 @@ import org.cassl.tensor.TensorException;
 /**
  * Non-maximum suppression with torchvision's semantics: greedy by descending score, a box is
  * suppressed when its IoU with a kept box is strictly above the threshold, IoU without "+1".
- * The greedy pass itself is the backend primitive {@link org.cassl.tensor.Backend#nms} (a fused
- * kernel on CUDA); this class validates inputs and builds the class-aware variant on top.
+ * The greedy pass itself is {@link org.cassl.detection.kernels.DetectionKernels#nms} of the boxes'
+ * device (a fused kernel on CUDA); this class validates inputs and builds the class-aware variant
+ * on top.
  */
 public final class Nms {
     /** Above this many box coordinates (4 per box) the per-class loop replaces the offset trick on the CPU. */
@@ -50,7 +52,7 @@ public final class Nms {
         if (boxes.size(0) == 0) {
             return Tensor.zeros(DType.I64, boxes.device(), 0);
         }
-        return boxes.backend().nms(boxes.contiguous(), scores.contiguous(), iouThreshold);
+        return DetectionKernels.of(boxes).nms(boxes.contiguous(), scores.contiguous(), iouThreshold);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.cassl.detection.fcos;
 import java.util.Arrays;
 import java.util.List;
 import org.cassl.detection.FcosConfig.Assignment;
+import org.cassl.detection.kernels.DetectionKernels;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.ShapeMismatchException;
 import org.cassl.tensor.Tensor;
@@ -17,7 +18,7 @@ import org.cassl.tensor.TensorException;
  * first level) and {@code upper = 8s} (infinite on the last). Among matches the box with the
  * largest {@code float32(1e8 - area)} wins, first index on ties, exactly as torchvision's argmax
  * (so boxes whose areas round to the same value tie). The fused backend primitive
- * {@link org.cassl.tensor.Backend#fcosAssign} does this per image; {@link #assignReference} is the
+ * {@link org.cassl.detection.kernels.DetectionKernels#fcosAssign} does this per image; {@link #assignReference} is the
  * same rule in tensor ops, kept as the reference the primitive is tested against.
  *
  * <p>The original FCOS rules ({@link Assignment#ORIGINAL}): the centre region is
@@ -64,7 +65,7 @@ public final class FcosTargetAssigner {
         Tensor[] bounds = scaleBounds(anchors);
         Tensor matched = Tensor.zeros(DType.I64, anchors.boxes().device(), anchors.numPoints());
         Tensor boxes = anchors.boxes();
-        boxes.backend().fcosAssign(anchors.centers().contiguous(), anchors.sizes().contiguous(), bounds[0], bounds[1],
+        DetectionKernels.of(boxes).fcosAssign(anchors.centers().contiguous(), anchors.sizes().contiguous(), bounds[0], bounds[1],
                 gtBoxes.to(boxes.dtype()).contiguous(), radius, matched);
         return matched;
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.cassl.autograd.Functional;
 import org.cassl.autograd.LossReduction;
 import org.cassl.autograd.Variable;
+import org.cassl.detection.ops.RoiAlign;
 import org.cassl.tensor.DType;
-import org.cassl.tensor.NnOps;
 import org.cassl.tensor.ShapeMismatchException;
 import org.cassl.tensor.Tensor;
 
@@ -37,7 +37,7 @@ public final class MaskRcnnLoss {
         DType dt = boxes.dtype().isFloatingPoint() ? boxes.dtype() : DType.F32;
         Tensor rois = Tensor.cat(List.of(matched.to(dt).reshape(-1, 1), boxes.to(dt)), 1);
         Tensor masks = gtMasks.to(dt).unsqueeze(1);
-        return NnOps.roiAlign(masks, rois, size, size, 1.0, -1, false).select(1, 0);
+        return RoiAlign.forward(masks, rois, size, size, 1.0, -1, false).select(1, 0);
     }
 
     /**

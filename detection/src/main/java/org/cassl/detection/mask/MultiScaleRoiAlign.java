@@ -2,8 +2,8 @@ package org.cassl.detection.mask;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.cassl.autograd.Functional;
 import org.cassl.autograd.Variable;
+import org.cassl.detection.ops.RoiAlign;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.ShapeMismatchException;
 import org.cassl.tensor.Tensor;
@@ -105,7 +105,7 @@ public final class MultiScaleRoiAlign {
             }
             long[] ix = idx.stream().mapToLong(Long::longValue).toArray();
             Tensor levelRois = rois.indexSelect(0, Tensor.of(ix, ix.length));
-            parts.add(Functional.roiAlign(features.get(l), levelRois, outputSize, outputSize, scales[l], samplingRatio,
+            parts.add(RoiAlign.apply(features.get(l), levelRois, outputSize, outputSize, scales[l], samplingRatio,
                     false));
             System.arraycopy(ix, 0, order, filled, ix.length);
             filled += ix.length;

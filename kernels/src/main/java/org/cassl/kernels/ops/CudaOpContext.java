@@ -101,7 +101,7 @@ public final class CudaOpContext {
         return new Scratch(Math.max(bytes, 8));
     }
 
-    /** A new zero-filled contiguous tensor on this device (owned by the current DeviceScope). */
+    /** A new zero-filled contiguous tensor on this device (owned by the current MemoryScope of its device). */
     Tensor newTensor(DType dtype, int... shape) {
         CudaStorage s = CudaStorage.allocate(rt, dtype, Shapes.numel(shape));
         rt.memset8(s.address(), 0, s.byteSize());

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.cassl.kernels.CudaBackend;
 import org.cassl.kernels.CudaBackendProvider;
 import org.cassl.kernels.CudaInfo;
-import org.cassl.kernels.DeviceScope;
+import org.cassl.tensor.MemoryScope;
 import org.cassl.kernels.emu.EmulatedRuntime;
 import org.cassl.tensor.Backend;
 import org.cassl.tensor.Backends;
@@ -140,7 +140,7 @@ public final class CrossBackendMain {
         int fail = 0;
         int skip = 0;
         boolean lost = false;
-        try (DeviceScope scope = emulate ? DeviceScope.open() : null) {
+        try (MemoryScope scope = emulate ? gpu.openScope() : null) {
             for (int k = from; k < cases.size() && !lost; k++) {
                 Case c = cases.get(k);
                 emit(sum, String.format("START %s #%d %s", c.family(), k, c.name()));

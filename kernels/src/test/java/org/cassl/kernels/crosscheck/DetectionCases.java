@@ -2,10 +2,16 @@ package org.cassl.kernels.crosscheck;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cassl.detection.kernels.DetectionKernels;
+import org.cassl.kernels.CudaBackend;
+import org.cassl.kernels.detection.CudaDetectionKernels;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
 
-/** RoIAlign forward/backward, NMS and FCOS target assignment. */
+/**
+ * RoIAlign forward/backward, NMS and FCOS target assignment: {@link CudaDetectionKernels} on the GPU
+ * backend against the CPU reference {@link DetectionKernels#cpu()}.
+ */
 final class DetectionCases {
     private DetectionCases() {
     }
@@ -26,6 +32,11 @@ final class DetectionCases {
         return Tensor.of(v, n, 4);
     }
 
+    /** The detection kernels of the case's GPU backend. */
+    static DetectionKernels gpu(Ctx c) {
+        return new CudaDetectionKernels((CudaBackend) c.gpu);
+    }
+
     static List<Case> cases() {
         List<Case> out = new ArrayList<>();
         out.add(new Case("detection", "roi_align forward and backward", c -> {
@@ -38,15 +49,15 @@ final class DetectionCases {
                         Ctx.Pair rois = c.pair(Tensor.cat(List.of(idx, b), 1).to(t));
                         Ctx.Pair x = c.pair(c.random(t, 2, 3, 20, 30));
                         Ctx.Pair y = c.zeros(t, r, 3, 7, 5);
-                        c.cpu.roiAlign(x.cpu(), rois.cpu(), 0.5, sampling, aligned, y.cpu());
-                        c.gpu.roiAlign(x.gpu(), rois.gpu(), 0.5, sampling, aligned, y.gpu());
+                        DetectionKernels.cpu().roiAlign(x.cpu(), rois.cpu(), 0.5, sampling, aligned, y.cpu());
+                        gpu(c).roiAlign(x.gpu(), rois.gpu(), 0.5, sampling, aligned, y.gpu());
                         String what = t + " aligned=" + aligned + " sampling=" + sampling;
                         double tol = t == DType.F32 ? 1e-5 : 1e-12;
                         c.close("roi_align " + what, y.cpu(), y.gpu(), tol, tol);
                         Ctx.Pair gy = c.pair(c.random(t, r, 3, 7, 5));
                         Ctx.Pair gx = c.zeros(t, 2, 3, 20, 30);
-                        c.cpu.roiAlignBackward(gy.cpu(), rois.cpu(), 0.5, sampling, aligned, gx.cpu());
-                        c.gpu.roiAlignBackward(gy.gpu(), rois.gpu(), 0.5, sampling, aligned, gx.gpu());
+                        DetectionKernels.cpu().roiAlignBackward(gy.cpu(), rois.cpu(), 0.5, sampling, aligned, gx.cpu());
+                        gpu(c).roiAlignBackward(gy.gpu(), rois.gpu(), 0.5, sampling, aligned, gx.gpu());
                         c.close("roi_align backward " + what, gx.cpu(), gx.gpu(), tol * 10, tol * 10);
                     }
                 }
@@ -63,8 +74,8 @@ final class DetectionCases {
                             s[i] = (i + c.rng.nextDouble() * 0.5) / n;
                         }
                         Ctx.Pair sc = c.pair(Tensor.of(shuffled(s, c.rng), n).to(t));
-                        c.exact("nms " + t + " n=" + n + " thr=" + thr, c.cpu.nms(b.cpu(), sc.cpu(), thr),
-                                c.gpu.nms(b.gpu(), sc.gpu(), thr));
+                        c.exact("nms " + t + " n=" + n + " thr=" + thr, DetectionKernels.cpu().nms(b.cpu(), sc.cpu(), thr),
+                                gpu(c).nms(b.gpu(), sc.gpu(), thr));
                     }
                 }
             }
@@ -79,8 +90,8 @@ final class DetectionCases {
                     Ctx.Pair upper = c.pair(pts.upper().to(t));
                     Ctx.Pair gt = c.pair(boxes(c, g, 1344, 800, 8, 700).to(t));
                     Ctx.Pair m = c.zeros(DType.I64, pts.count());
-                    c.cpu.fcosAssign(centers.cpu(), sizes.cpu(), lower.cpu(), upper.cpu(), gt.cpu(), 1.5, m.cpu());
-                    c.gpu.fcosAssign(centers.gpu(), sizes.gpu(), lower.gpu(), upper.gpu(), gt.gpu(), 1.5, m.gpu());
+                    DetectionKernels.cpu().fcosAssign(centers.cpu(), sizes.cpu(), lower.cpu(), upper.cpu(), gt.cpu(), 1.5, m.cpu());
+                    gpu(c).fcosAssign(centers.gpu(), sizes.gpu(), lower.gpu(), upper.gpu(), gt.gpu(), 1.5, m.gpu());
                     c.exact("fcos_assign " + t + " G=" + g, m.cpu(), m.gpu());
                 }
             }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.cassl.kernels.CudaBackend;
-import org.cassl.kernels.DeviceScope;
 import org.cassl.kernels.emu.EmulatedRuntime;
 import org.cassl.tensor.Backends;
+import org.cassl.tensor.MemoryScope;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +24,7 @@ class EmulatedCrossBackendTest {
         CudaBackend gpu = new CudaBackend(new EmulatedRuntime(75, 2), null);
         StringBuilder failures = new StringBuilder();
         int passed = 0;
-        try (DeviceScope scope = DeviceScope.open()) {
+        try (MemoryScope scope = gpu.openScope()) {
             for (Case c : CrossBackendSuite.cases()) {
                 Case.Result r = c.run(Backends.cpu(), gpu, 11L);
                 System.out.println(r.toString().lines().findFirst().orElse(""));

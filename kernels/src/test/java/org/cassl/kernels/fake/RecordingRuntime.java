@@ -37,9 +37,16 @@ public final class RecordingRuntime implements DeviceRuntime {
     private final Map<String, PtxSignatures> modules = new HashMap<>();
     private final List<Launch> launches = new ArrayList<>();
     private final Block errorBlock;
+    private final int deviceIndex;
     private long[] pendingError;
 
     public RecordingRuntime(int sm, long capacity) {
+        this(sm, capacity, 0);
+    }
+
+    /** A fake device {@code cuda:deviceIndex}. */
+    public RecordingRuntime(int sm, long capacity, int deviceIndex) {
+        this.deviceIndex = deviceIndex;
         this.memory = new FakeDeviceMemory(capacity);
         this.allocator = new CachingAllocator(memory);
         this.props = new DeviceProperties(0, "fake sm_" + sm, sm / 10, sm % 10, 4, capacity);
@@ -69,7 +76,7 @@ public final class RecordingRuntime implements DeviceRuntime {
 
     @Override
     public Device device() {
-        return Device.cuda(0);
+        return Device.cuda(deviceIndex);
     }
 
     @Override

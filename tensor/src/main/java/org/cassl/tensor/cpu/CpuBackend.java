@@ -28,7 +28,6 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final CpuInterpolate interpolate;
     private final CpuNorm norm;
     private final CpuIndexing indexing;
-    private final CpuDetection detection;
 
     public CpuBackend(int threads) {
         this(threads, true);
@@ -45,7 +44,6 @@ public final class CpuBackend implements Backend, AutoCloseable {
         this.interpolate = new CpuInterpolate(par);
         this.norm = new CpuNorm(par);
         this.indexing = new CpuIndexing(par);
-        this.detection = new CpuDetection(par);
     }
 
     public int threads() {
@@ -257,27 +255,5 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void topk(Tensor x, int k, int dim, boolean largest, Tensor values, Tensor indices) {
         indexing.topk(x, k, dim, largest, values, indices);
-    }
-
-    @Override
-    public void roiAlign(Tensor input, Tensor rois, double spatialScale, int samplingRatio, boolean aligned, Tensor out) {
-        detection.roiAlign(input, rois, spatialScale, samplingRatio, aligned, out);
-    }
-
-    @Override
-    public void roiAlignBackward(Tensor gradOut, Tensor rois, double spatialScale, int samplingRatio, boolean aligned,
-                                 Tensor gradIn) {
-        detection.roiAlignBackward(gradOut, rois, spatialScale, samplingRatio, aligned, gradIn);
-    }
-
-    @Override
-    public Tensor nms(Tensor boxes, Tensor scores, double iouThreshold) {
-        return detection.nms(boxes, scores, iouThreshold);
-    }
-
-    @Override
-    public void fcosAssign(Tensor centers, Tensor anchorSizes, Tensor lower, Tensor upper, Tensor gtBoxes, double radius,
-                           Tensor matched) {
-        detection.fcosAssign(centers, anchorSizes, lower, upper, gtBoxes, radius, matched);
     }
 }

@@ -1,7 +1,9 @@
-package org.cassl.tensor.cpu;
+package org.cassl.detection.kernels;
 
+import org.cassl.tensor.DType;
 import org.cassl.tensor.IndexOutOfRangeException;
 import org.cassl.tensor.Tensor;
+import org.cassl.tensor.cpu.Parallel;
 
 /**
  * RoIAlign forward and backward with torchvision 0.14's CPU semantics: offset 0.5 when aligned,
@@ -117,7 +119,7 @@ final class RoiAlignKernel {
     private static Geometry[] geometries(Parallel par, Tensor rois, int batches, int height, int width, int pooledH,
                                          int pooledW, double spatialScale, int samplingRatio, boolean aligned, boolean f32) {
         int nr = rois.size(0);
-        Object ra = ElementAccess.array(rois);
+        Object ra = HostData.array(rois);
         int s0 = rois.stride(0);
         int s1 = rois.stride(1);
         Geometry[] gs = new Geometry[nr];
@@ -125,7 +127,7 @@ final class RoiAlignKernel {
             double[] roi = new double[5];
             for (int r = s; r < e; r++) {
                 for (int k = 0; k < 5; k++) {
-                    roi[k] = ElementAccess.getD(ra, rois.offset() + r * s0 + k * s1);
+                    roi[k] = HostData.getD(ra, rois.offset() + r * s0 + k * s1);
                 }
                 gs[r] = geometry(roi, r, batches, height, width, pooledH, pooledW, spatialScale, samplingRatio, aligned, f32);
             }
@@ -141,14 +143,14 @@ final class RoiAlignKernel {
         int width = input.size(3);
         int ph = out.size(2);
         int pw = out.size(3);
-        boolean f32 = KernelViews.isF32(input);
+        boolean f32 = (input.dtype() == DType.F32);
         Geometry[] gs = geometries(par, rois, input.size(0), height, width, ph, pw, spatialScale, samplingRatio, aligned, f32);
         if (out.numel() == 0 || height == 0 || width == 0) {
             return;
         }
-        Tensor in = KernelViews.dense(par, input);
-        Object ia = ElementAccess.array(in);
-        Object oa = ElementAccess.array(out);
+        Tensor in = input.contiguous();
+        Object ia = HostData.array(in);
+        Object oa = HostData.array(out);
         int plane = height * width;
         int items = gs.length * c;
         par.forRange(items, Math.max(1, 4096 / Math.max(1, ph * pw * 4)), (s, e) -> {
@@ -238,15 +240,15 @@ final class RoiAlignKernel {
         int width = gradIn.size(3);
         int ph = gradOut.size(2);
         int pw = gradOut.size(3);
-        boolean f32 = KernelViews.isF32(gradIn);
+        boolean f32 = (gradIn.dtype() == DType.F32);
         Geometry[] gs = geometries(par, rois, gradIn.size(0), height, width, ph, pw, spatialScale, samplingRatio, aligned,
                 f32);
         if (gradOut.numel() == 0 || gradIn.numel() == 0) {
             return;
         }
-        Tensor go = KernelViews.dense(par, gradOut);
-        Object ga = ElementAccess.array(go);
-        Object ia = ElementAccess.array(gradIn);
+        Tensor go = gradOut.contiguous();
+        Object ga = HostData.array(go);
+        Object ia = HostData.array(gradIn);
         int plane = height * width;
         par.forRange(c, 1, (s, e) -> {
             for (int ch = s; ch < e; ch++) {

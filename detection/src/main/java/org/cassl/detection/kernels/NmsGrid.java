@@ -1,4 +1,4 @@
-package org.cassl.tensor.cpu;
+package org.cassl.detection.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;

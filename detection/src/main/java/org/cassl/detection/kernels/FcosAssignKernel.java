@@ -1,6 +1,8 @@
-package org.cassl.tensor.cpu;
+package org.cassl.detection.kernels;
 
+import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
+import org.cassl.tensor.cpu.Parallel;
 
 /**
  * FCOS target assignment for one image, fused into a single pass over points x boxes with
@@ -16,19 +18,19 @@ final class FcosAssignKernel {
 
     private static double[] column(Tensor t, int col) {
         int n = t.size(0);
-        Object a = ElementAccess.array(t);
+        Object a = HostData.array(t);
         int s0 = n == 0 ? 0 : t.stride(0);
         int s1 = t.dim() > 1 ? t.stride(1) : 0;
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            r[i] = ElementAccess.getD(a, t.offset() + i * s0 + col * s1);
+            r[i] = HostData.getD(a, t.offset() + i * s0 + col * s1);
         }
         return r;
     }
 
     static void run(Parallel par, Tensor centers, Tensor anchorSizes, Tensor lower, Tensor upper, Tensor gtBoxes,
                     double radius, Tensor matched) {
-        boolean f32 = KernelViews.isF32(centers);
+        boolean f32 = (centers.dtype() == DType.F32);
         int np = centers.size(0);
         int ng = gtBoxes.size(0);
         double[] px = column(centers, 0);
@@ -51,7 +53,7 @@ final class FcosAssignKernel {
         }
         double rad = f32 ? (float) radius : radius;
         double minScore = r(1e-5, f32);
-        long[] out = (long[]) ElementAccess.array(matched);
+        long[] out = (long[]) HostData.array(matched);
         int oo = matched.offset();
         par.forRange(np, Math.max(1, 8192 / Math.max(1, ng)), (s, e) -> {
             for (int p = s; p < e; p++) {

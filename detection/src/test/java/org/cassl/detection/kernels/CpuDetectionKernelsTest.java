@@ -1,4 +1,4 @@
-package org.cassl.tensor.cpu;
+package org.cassl.detection.kernels;
 
 import static org.cassl.tensor.testing.TensorAssert.assertClose;
 import static org.cassl.tensor.testing.TensorAssert.assertEqual;
@@ -8,24 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import org.cassl.detection.ops.RoiAlign;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.IndexOutOfRangeException;
-import org.cassl.tensor.NnOps;
 import org.cassl.tensor.Tensor;
+import org.cassl.tensor.cpu.CpuBackend;
 import org.cassl.tensor.testing.Golden;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** RoIAlign, NMS and FCOS assignment: torchvision goldens, naive references, adjointness, edge cases. */
-class CpuDetectionTest {
-    private static final CpuBackend BE = new CpuBackend(3);
-    private static final CpuBackend ONE = new CpuBackend(1);
+class CpuDetectionKernelsTest {
+    private static final CpuBackend THREE = new CpuBackend(3);
+    private static final CpuBackend SINGLE = new CpuBackend(1);
+    private static final DetectionKernels BE = new CpuDetectionKernels(THREE);
+    private static final DetectionKernels ONE = new CpuDetectionKernels(SINGLE);
 
     @AfterAll
     static void close() {
-        BE.close();
-        ONE.close();
+        THREE.close();
+        SINGLE.close();
     }
 
     // ---- RoIAlign ---------------------------------------------------------------------------
@@ -39,9 +42,9 @@ class CpuDetectionTest {
             boolean aligned = c.boolParam("aligned", false);
             Tensor x = c.get("x");
             Tensor rois = c.get("rois");
-            Tensor out = NnOps.roiAlign(x, rois, size[0], size[1], scale, ratio, aligned);
+            Tensor out = RoiAlign.forward(x, rois, size[0], size[1], scale, ratio, aligned);
             assertClose(c.get("out"), out, 1e-6, 1e-7, c + " out");
-            Tensor gx = NnOps.roiAlignBackward(c.get("grad_out"), rois, x.shape(), scale, ratio, aligned);
+            Tensor gx = RoiAlign.backward(c.get("grad_out"), rois, x.shape(), scale, ratio, aligned);
             assertClose(c.get("grad_x"), gx, 1e-6, 1e-7, c + " grad");
         }
     }
@@ -69,9 +72,9 @@ class CpuDetectionTest {
             int ratio = trial % 3 == 0 ? 0 : trial % 3;
             Tensor x = Tensor.normal(g, 0, 1, DType.F64, 2, 3, 9, 11);
             Tensor rois = randomRois(g, 6, 2, 11, DType.F64);
-            Tensor y = NnOps.roiAlign(x, rois, 3, 2, 0.8, ratio, aligned);
+            Tensor y = RoiAlign.forward(x, rois, 3, 2, 0.8, ratio, aligned);
             Tensor up = Tensor.normal(g, 0, 1, DType.F64, y.shape());
-            Tensor gx = NnOps.roiAlignBackward(up, rois, x.shape(), 0.8, ratio, aligned);
+            Tensor gx = RoiAlign.backward(up, rois, x.shape(), 0.8, ratio, aligned);
             double lhs = y.mul(up).sum().item();
             double rhs = x.mul(gx).sum().item();
             assertEquals(lhs, rhs, 1e-9 * (1 + Math.abs(lhs)), "adjoint trial " + trial);
@@ -97,12 +100,12 @@ class CpuDetectionTest {
     void roiAlignOfAConstantMapIsThatConstantInsideAndRejectsBadBatchIndex() {
         Tensor x = Tensor.full(2.5, DType.F32, 1, 2, 8, 8);
         Tensor rois = Tensor.of(new float[] {0, 1, 1, 6, 6, 0, 2.5f, 0.5f, 3, 7}, 2, 5);
-        Tensor out = NnOps.roiAlign(x, rois, 4, 3, 1.0, 0, true);
+        Tensor out = RoiAlign.forward(x, rois, 4, 3, 1.0, 0, true);
         assertClose(Tensor.full(2.5, DType.F32, 2, 2, 4, 3), out, 1e-6, 0, "constant");
         IndexOutOfRangeException e = assertThrows(IndexOutOfRangeException.class,
-                () -> NnOps.roiAlign(x, Tensor.of(new float[] {1, 0, 0, 2, 2}, 1, 5), 2, 2, 1, 0, false));
+                () -> RoiAlign.forward(x, Tensor.of(new float[] {1, 0, 0, 2, 2}, 1, 5), 2, 2, 1, 0, false));
         assertTrue(e.getMessage().contains("roi_align") && e.getMessage().contains("[0, 1)"), e.getMessage());
-        assertArrayEquals(new int[] {0, 2, 2, 2}, NnOps.roiAlign(x, Tensor.zeros(0, 5), 2, 2, 1, 0, false).shape());
+        assertArrayEquals(new int[] {0, 2, 2, 2}, RoiAlign.forward(x, Tensor.zeros(0, 5), 2, 2, 1, 0, false).shape());
     }
 
     // ---- NMS ----------------------------------------------------------------------------------

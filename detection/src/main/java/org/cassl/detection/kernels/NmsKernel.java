@@ -1,4 +1,4 @@
-package org.cassl.tensor.cpu;
+package org.cassl.detection.kernels;
 
 import java.util.Arrays;
 import org.cassl.tensor.DType;
@@ -66,16 +66,16 @@ final class NmsKernel {
         int n = boxes.size(0);
         int[] order = descendingOrder(scores);
         NmsKernel k = new NmsKernel(boxes.dtype() == DType.F32, iouThreshold, n);
-        Object ba = ElementAccess.array(boxes);
+        Object ba = HostData.array(boxes);
         int s0 = boxes.stride(0);
         int s1 = boxes.stride(1);
         boolean finite = true;
         for (int p = 0; p < n; p++) {
             int o = boxes.offset() + order[p] * s0;
-            k.x1[p] = ElementAccess.getD(ba, o);
-            k.y1[p] = ElementAccess.getD(ba, o + s1);
-            k.x2[p] = ElementAccess.getD(ba, o + 2 * s1);
-            k.y2[p] = ElementAccess.getD(ba, o + 3 * s1);
+            k.x1[p] = HostData.getD(ba, o);
+            k.y1[p] = HostData.getD(ba, o + s1);
+            k.x2[p] = HostData.getD(ba, o + 2 * s1);
+            k.y2[p] = HostData.getD(ba, o + 3 * s1);
             k.area[p] = k.r(k.r(k.x2[p] - k.x1[p]) * k.r(k.y2[p] - k.y1[p]));
             finite &= Double.isFinite(k.x1[p]) && Double.isFinite(k.y1[p]) && Double.isFinite(k.x2[p])
                     && Double.isFinite(k.y2[p]);
@@ -97,28 +97,19 @@ final class NmsKernel {
         return kept.length == 0 ? Tensor.zeros(DType.I64, Device.CPU, 0) : Tensor.of(out, out.length);
     }
 
-    /** Positions 0..n-1 ordered by score descending, equal scores by position (NaN first, as torch). */
+    /**
+     * Positions 0..n-1 ordered by score descending, equal scores by position (NaN first, as torch):
+     * the tensor layer's stable sort.
+     */
     static int[] descendingOrder(Tensor scores) {
         int n = scores.size(0);
-        Object sa = ElementAccess.array(scores);
-        int st = n == 0 ? 0 : scores.stride(0);
         int[] order = new int[n];
-        if (sa instanceof float[] f) {
-            long[] keys = new long[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = SortKeys.pack(SortKeys.f32(f[scores.offset() + i * st]), i, true);
-            }
-            Arrays.sort(keys);
-            for (int i = 0; i < n; i++) {
-                order[i] = SortKeys.position(keys[i]);
-            }
-        } else {
-            long[] keys = new long[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = ~SortKeys.f64(ElementAccess.getD(sa, scores.offset() + i * st));
-                order[i] = i;
-            }
-            SortKeys.stableSort(keys, order, n, new long[n], new int[n]);
+        if (n == 0) {
+            return order;
+        }
+        long[] idx = scores.sort(0, true).indices().toLongArray();
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) idx[i];
         }
         return order;
     }

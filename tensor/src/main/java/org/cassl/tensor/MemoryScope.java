@@ -1,0 +1,64 @@
+package org.cassl.tensor;
+
+import java.util.Objects;
+
+/**
+ * Deterministic ownership of device memory. Every tensor storage allocated on the scope's device
+ * by the calling thread while the scope is the innermost open one on that device belongs to the
+ * scope and is released when the scope closes, unless {@link #keep kept}. A kept storage moves to
+ * the enclosing scope of the same device, or, at the outermost level, to the caller, who releases
+ * it ({@link Tensor#release()}) or leaves it to the garbage collector, which is a safety net only.
+ * Tensors a scope does not own (allocated before it opened, or on another device) are never
+ * touched. Only explicitly kept storages escape: a tensor returned from inside the scope without
+ * {@code keep} is released with it, and using it afterwards fails with a clear message.
+ *
+ * <pre>{@code
+ * try (MemoryScope scope = MemoryScope.open(device)) {
+ *     Tensor logits = model.forward(images);        // temporaries die with the scope
+ *     return scope.keep(logits.softmax(1));         // the result survives it
+ * }
+ * }</pre>
+ *
+ * <p>Scopes nest, must be closed in reverse order of opening and on the thread that opened them.
+ * On the CPU (garbage-collected heap) a scope is a shared no-op: opening one allocates nothing and
+ * tracks nothing.
+ */
+public interface MemoryScope extends AutoCloseable {
+
+    /**
+     * Opens a scope for the tensors the calling thread allocates on {@code device}: the device
+     * backend's {@link Backend#openScope()}; on the CPU the shared no-op scope without any lookup.
+     *
+     * @throws BackendUnavailableException when the device's backend cannot be used
+     */
+    static MemoryScope open(Device device) {
+        Objects.requireNonNull(device, "device");
+        return device.isCpu() ? none() : Backends.forDevice(device).openScope();
+    }
+
+    /** The scope that owns and releases nothing (what the CPU backend opens). */
+    static MemoryScope none() {
+        return NoMemoryScope.INSTANCE;
+    }
+
+    /**
+     * Keeps a tensor's storage beyond this scope (a no-op for storages this scope does not own);
+     * returns the tensor. Views share their storage: keeping one view keeps all of them.
+     */
+    Tensor keep(Tensor tensor);
+
+    /** {@link #keep Keeps} every tensor of a collection; returns the collection. */
+    default <C extends Iterable<Tensor>> C keepAll(C tensors) {
+        for (Tensor t : tensors) {
+            keep(t);
+        }
+        return tensors;
+    }
+
+    /** Number of storages the scope will release when it closes. */
+    int size();
+
+    /** Releases every storage the scope owns; idempotent. */
+    @Override
+    void close();
+}
