@@ -69,6 +69,21 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * Every tensor that must outlive a training step: the parameters' gradients and the optimizer's
+     * state (momentum, moments). A per-step memory scope keeps these and frees the rest.
+     */
+    public final List<Tensor> persistentTensors() {
+        List<Tensor> out = new ArrayList<>();
+        for (Parameter p : allParams()) {
+            if (p.grad() != null) {
+                out.add(p.grad());
+            }
+        }
+        state.values().forEach(m -> out.addAll(m.values()));
+        return out;
+    }
+
     public final List<ParamGroup> paramGroups() {
         return groups;
     }

@@ -16,6 +16,7 @@ import org.cassl.detection.FcosConfig;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Device;
+import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Tensor;
 import org.cassl.training.model.ModelFiles;
 import org.cassl.training.data.Images;
@@ -282,11 +283,14 @@ public final class Detector implements AutoCloseable {
         r.lock();
         try {
             checkOpen();
-            List<Tensor> onDevice = new ArrayList<>(images.size());
-            for (Tensor t : images) {
-                onDevice.add(t.device().equals(device) ? t : t.to(device));
+            // every device temporary of the call is released when it returns; the records are on the heap
+            try (MemoryScope scope = MemoryScope.open(device)) {
+                List<Tensor> onDevice = new ArrayList<>(images.size());
+                for (Tensor t : images) {
+                    onDevice.add(t.device().equals(device) ? t : t.to(device));
+                }
+                return DetectionResults.toHost(model.detect(onDevice));
             }
-            return DetectionResults.toHost(model.detect(onDevice));
         } finally {
             r.unlock();
         }
@@ -361,16 +365,8 @@ public final class Detector implements AutoCloseable {
             if (model == null) {
                 return;
             }
-            if (!device.isCpu()) {
-                for (Tensor t : model.stateDict().values()) {
-                    if (t.storage() instanceof AutoCloseable c) {
-                        try {
-                            c.close();
-                        } catch (Exception e) {
-                            // best effort: the cleaner releases it later
-                        }
-                    }
-                }
+            for (Tensor t : model.stateDict().values()) {
+                t.release();
             }
             model = null;
         } finally {

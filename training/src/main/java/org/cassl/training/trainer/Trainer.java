@@ -1,5 +1,6 @@
 package org.cassl.training.trainer;
 
+import org.cassl.tensor.MemoryScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -152,32 +153,41 @@ public final class Trainer<B> {
                 }
                 long iterationStart = System.nanoTime();
                 List<B> batch = loader.next();
-                optimizer.zeroGrad();
-                Map<String, Variable> losses = lossFunction.losses(batch, new Generator(mixSeed(options.seed(), it)));
-                Variable total = null;
+                // one memory scope per step: the step's temporaries are released here on a device
+                // (a no-op on the CPU); weights, buffers, gradients and optimizer state are kept
+                double lr;
+                double gradNorm;
+                double totalValue;
                 Map<String, Double> values = new LinkedHashMap<>();
-                for (Map.Entry<String, Variable> e : losses.entrySet()) {
-                    values.put(e.getKey(), e.getValue().item());
-                    total = total == null ? e.getValue() : total.add(e.getValue());
+                try (MemoryScope stepScope = MemoryScope.open(params.get(0).data().device())) {
+                    optimizer.zeroGrad();
+                    Map<String, Variable> losses = lossFunction.losses(batch, new Generator(mixSeed(options.seed(), it)));
+                    Variable total = null;
+                    for (Map.Entry<String, Variable> e : losses.entrySet()) {
+                        values.put(e.getKey(), e.getValue().item());
+                        total = total == null ? e.getValue() : total.add(e.getValue());
+                    }
+                    totalValue = total == null ? 0 : total.item();
+                    if (!Double.isFinite(totalValue)) {
+                        throw new TrainingFailedException(stage + ": iteration " + (it + 1) + ": the loss is " + totalValue + " "
+                                + values + "; stopping" + (lastCheckpoint != null ? "; the last good checkpoint is "
+                                + lastCheckpoint : " (no checkpoint written yet)"));
+                    }
+                    if (total != null && total.requiresGrad()) {
+                        total.backward();
+                    }
+                    gradNorm = options.clipNorm() > 0 ? GradClip.clipGradNorm(params, options.clipNorm()) : Double.NaN;
+                    if (options.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
+                        throw new TrainingFailedException(stage + ": iteration " + (it + 1) + ": the gradient norm is " + gradNorm
+                                + " (loss " + totalValue + " " + values + "); stopping" + (lastCheckpoint != null
+                                ? "; the last good checkpoint is " + lastCheckpoint : " (no checkpoint written yet)"));
+                    }
+                    lr = optimizer.paramGroups().get(0).lr();
+                    optimizer.step();
+                    scheduler.step();
+                    stepScope.keepAll(model.stateDict().values());
+                    stepScope.keepAll(optimizer.persistentTensors());
                 }
-                double totalValue = total == null ? 0 : total.item();
-                if (!Double.isFinite(totalValue)) {
-                    throw new TrainingFailedException(stage + ": iteration " + (it + 1) + ": the loss is " + totalValue + " "
-                            + values + "; stopping" + (lastCheckpoint != null ? "; the last good checkpoint is "
-                            + lastCheckpoint : " (no checkpoint written yet)"));
-                }
-                if (total != null && total.requiresGrad()) {
-                    total.backward();
-                }
-                double gradNorm = options.clipNorm() > 0 ? GradClip.clipGradNorm(params, options.clipNorm()) : Double.NaN;
-                if (options.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
-                    throw new TrainingFailedException(stage + ": iteration " + (it + 1) + ": the gradient norm is " + gradNorm
-                            + " (loss " + totalValue + " " + values + "); stopping" + (lastCheckpoint != null
-                            ? "; the last good checkpoint is " + lastCheckpoint : " (no checkpoint written yet)"));
-                }
-                double lr = optimizer.paramGroups().get(0).lr();
-                optimizer.step();
-                scheduler.step();
                 values.forEach((k, v) -> window.merge(k, v, Double::sum));
                 windowCount++;
                 long done = it + 1;
