@@ -2,11 +2,13 @@ package org.cassl.kernels.crosscheck;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cassl.detection.kernels.CpuDetectionKernels;
 import org.cassl.detection.kernels.DetectionKernels;
 import org.cassl.kernels.CudaBackend;
 import org.cassl.kernels.detection.CudaDetectionKernels;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
+import org.cassl.tensor.cpu.CpuBackend;
 
 /**
  * RoIAlign forward/backward, NMS and FCOS target assignment: {@link CudaDetectionKernels} on the GPU
@@ -32,9 +34,18 @@ final class DetectionCases {
         return Tensor.of(v, n, 4);
     }
 
-    /** The detection kernels of the case's GPU backend. */
+    /**
+     * The detection kernels of the case's second backend: CUDA (real or emulated), or a CPU
+     * backend (the scalar-CPU run of the suite) on its own threads.
+     */
     static DetectionKernels gpu(Ctx c) {
-        return new CudaDetectionKernels((CudaBackend) c.gpu);
+        if (c.gpu instanceof CudaBackend cuda) {
+            return new CudaDetectionKernels(cuda);
+        }
+        if (c.gpu instanceof CpuBackend cpu) {
+            return new CpuDetectionKernels(cpu);
+        }
+        return DetectionKernels.forDevice(c.device);
     }
 
     static List<Case> cases() {
