@@ -4,15 +4,19 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.io.SafeTensors;
+import org.cassl.tensor.io.WeightFiles;
 
-/** Module weights as safetensors files, keyed by torchvision's state-dict names. */
+/**
+ * Module weights as files keyed by torchvision's state-dict names: written as safetensors, read from
+ * safetensors or from PyTorch checkpoints ({@code .pth}/{@code .pt}/{@code .bin}, see {@link WeightFiles}).
+ */
 public final class Weights {
     private Weights() {
     }
 
-    /** All tensors of a safetensors file, in file order. */
+    /** All tensors of a safetensors file or PyTorch checkpoint, in file order. */
     public static Map<String, Tensor> load(Path path) {
-        return SafeTensors.read(path);
+        return WeightFiles.read(path);
     }
 
     /**
@@ -28,7 +32,7 @@ public final class Weights {
         SafeTensors.write(path, module.stateDict(), metadata);
     }
 
-    /** Loads a safetensors file into a module; see {@link Module#loadStateDict}. */
+    /** Loads a safetensors file or PyTorch checkpoint into a module; see {@link Module#loadStateDict}. */
     public static LoadResult loadInto(Module module, Path path, boolean strict) {
         return module.loadStateDict(load(path), strict);
     }
