@@ -19,6 +19,7 @@ final class CommandRegistry {
         l.add(new EvalCommand());
         l.add(new LossCommand());
         l.add(new BenchCommand());
+        l.add(new org.cassl.app.serve.ServeCommand());
         return l;
     }
 }
