@@ -155,6 +155,11 @@ public final class DetectionServer implements AutoCloseable {
         server.join();
     }
 
+    /** Detections running now. */
+    public int inFlight() {
+        return running.get();
+    }
+
     /** Requests answered so far with the given HTTP status. */
     public long answered(int status) {
         return metrics.count(status);
@@ -377,7 +382,7 @@ public final class DetectionServer implements AutoCloseable {
 
     private static byte[] partBytes(MultiPart.Part part) {
         try {
-            ByteBuffer b = Content.Source.asByteBuffer(part.newContentSource());
+            ByteBuffer b = Content.Source.asByteBuffer(part.getContentSource());
             byte[] a = new byte[b.remaining()];
             b.get(a);
             return a;
