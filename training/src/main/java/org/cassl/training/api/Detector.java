@@ -43,8 +43,8 @@ import org.cassl.training.data.Images;
  * device memory); calls after that throw {@link IllegalStateException}.
  * The test suite checks this on the CPU backend (8 threads making 50 calls each, compared with
  * sequential calls); the CUDA backend's allocator and transfers are synchronized, but concurrent
- * GPU inference is not covered by a test. {@link Builder#cpuThreads} sets the process-wide CPU
- * worker pool that all callers share.
+ * GPU inference is not covered by a test. All callers share the process-wide CPU worker pool,
+ * which belongs to the process owner ({@link org.cassl.tensor.Backends#setCpuThreads}).
  *
  * <p>Images are RGB; grayscale, palette and ARGB images are converted (alpha is dropped). Boxes
  * come back in the input image's pixels, by descending score.
