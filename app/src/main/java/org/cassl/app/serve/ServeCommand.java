@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
             "At most --threads detections run at once and --queue wait; beyond that the answer is 503 at once.",
             "Errors are {\"error\": \"...\"}: 400 undecodable image, 404, 405, 413 over --max-bytes, 415, 503."})
 public final class ServeCommand implements Callable<Integer> {
+    /** Jetty logs through slf4j to java.util.logging; held here, as JUL keeps loggers weakly. */
+    private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
+
     @Spec
     CommandSpec spec;
 
@@ -92,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UserInputException("file not found: " + p);
             }
         }
-        Logger.getLogger("org.eclipse.jetty").setLevel(Level.WARNING);
+        JETTY_LOG.setLevel(Level.WARNING);
         Detector.Builder builder = Detector.builder(config, weights).device(device);
         if (scoreThresh != null) {
             builder.scoreThreshold(scoreThresh);
