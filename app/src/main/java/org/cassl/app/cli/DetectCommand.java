@@ -19,10 +19,8 @@ import org.cassl.detection.coco.CocoDataset;
 import org.cassl.detection.coco.CocoImage;
 import org.cassl.detection.coco.CocoReader;
 import org.cassl.detection.coco.CocoWriter;
-import org.cassl.detection.coco.Segmentation;
 import org.cassl.tensor.Tensor;
 import org.cassl.training.UserInputException;
-import org.cassl.training.api.Box;
 import org.cassl.training.api.Defaults;
 import org.cassl.training.api.Detection;
 import org.cassl.training.api.Detector;
@@ -172,26 +170,7 @@ final class DetectCommand implements Callable<Integer> {
 
     /** One image's entry of the per-image JSON format (also what {@code cassl serve} answers). */
     static ObjectNode entry(Item it, RgbImage im, List<Detection> dets) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("image", it.shown());
-        o.put("width", im.width());
-        o.put("height", im.height());
-        ArrayNode arr = o.putArray("detections");
-        for (Detection d : dets) {
-            ObjectNode e = arr.addObject();
-            Box b = d.box();
-            // the float box widened to double, as COCO's writer does
-            e.putArray("bbox").add((double) b.x1()).add((double) b.y1()).add((double) b.x2()).add((double) b.y2());
-            e.put("score", (double) d.score());
-            e.put("label", (long) d.label());
-            Segmentation.CompressedRle rle = DetectionResults.segmentation(d.mask());
-            if (rle != null) {
-                ObjectNode seg = e.putObject("segmentation");
-                seg.putArray("size").add(rle.height()).add(rle.width());
-                seg.put("counts", rle.counts());
-            }
-        }
-        return o;
+        return DetectionJson.entry(it.shown(), im.width(), im.height(), dets);
     }
 
     private void drawOne(Item it, RgbImage im, List<Detection> dets, Map<Long, String> names) {
