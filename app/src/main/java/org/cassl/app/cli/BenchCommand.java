@@ -134,10 +134,14 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--num-classes", defaultValue = "91", description = "Classes incl. background (default: ${DEFAULT-VALUE}).")
         int numClasses;
 
+        @Option(names = "--profile", description = "Also report time per phase and the methods with the most JFR samples.")
+        boolean profile;
+
         @Override
         public Integer call() {
             check();
-            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer));
+            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer,
+                    profile));
         }
     }
 
