@@ -205,9 +205,18 @@ public final class DetectMemoryBench {
 
     /** Resident set size from /proc/self/status in MiB (-1 where there is none). */
     static double rssMiB() {
+        return procStatusMiB("VmRSS:");
+    }
+
+    /** The process's peak resident set size (VmHWM) in MiB (-1 where there is none). */
+    static double peakRssMiB() {
+        return procStatusMiB("VmHWM:");
+    }
+
+    private static double procStatusMiB(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

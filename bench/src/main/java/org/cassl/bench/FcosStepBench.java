@@ -1,6 +1,7 @@
 package org.cassl.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cassl.autograd.Variable;
@@ -47,6 +48,16 @@ public final class FcosStepBench {
 
     public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
                              int reps, boolean peer) {
+        return run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, peer, false);
+    }
+
+    /**
+     * The benchmark; with {@code profile}, the result's extra fields also give the mean time per
+     * phase (forward+losses, backward, optimizer) and the cassl methods with the largest share of
+     * JFR execution samples over the timed steps.
+     */
+    public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
+                             int reps, boolean peer, boolean profile) {
         if (batch < 1 || size < 32 || threads < 1) {
             throw new IllegalArgumentException("fcos-step bench: batch and threads must be positive and size >= 32, got B="
                     + batch + " S=" + size + " threads=" + threads);
@@ -62,28 +73,47 @@ public final class FcosStepBench {
             images.add(Tensor.rand(g, 3, size, size));
             targets.add(target(i, size, numClasses));
         }
+        StepProfile phases = new StepProfile();
         Runnable step = () -> {
+            long t0 = System.nanoTime();
             opt.zeroGrad();
             Map<String, Variable> losses = model.losses(images, targets, null);
             Variable total = null;
             for (Variable v : losses.values()) {
                 total = total == null ? v : total.add(v);
             }
+            long t1 = System.nanoTime();
             total.backward();
+            long t2 = System.nanoTime();
             opt.step();
+            long t3 = System.nanoTime();
+            phases.add("forward", t1 - t0);
+            phases.add("backward", t2 - t1);
+            phases.add("optimizer", t3 - t2);
+            phases.endStep();
         };
-        double[] times = Timing.measure(step, warmup, 5.0, reps);
+        double[][] measured = new double[1][];
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (profile) {
+            Map<String, Double> methods = StepProfile.sampleMethods(
+                    () -> measured[0] = Timing.measure(step, warmup, 5.0, reps), 15);
+            extra.put("phases_median_ms", phases.phaseMillis(reps));
+            extra.put("top_methods_pct", methods);
+        } else {
+            measured[0] = Timing.measure(step, warmup, 5.0, reps);
+        }
+        double[] times = measured[0];
         double median = Timing.median(times);
         String shape = backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size;
         if (!peer) {
             return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, null, null, null,
-                    "not requested");
+                    "not requested", extra);
         }
         PythonPeer.Outcome o = PythonPeer.run("fcos_step_peer.py", threads, List.of("--backbone", backbone, "--batch",
                 Integer.toString(batch), "--size", Integer.toString(size), "--threads", Integer.toString(threads),
                 "--fpn-channels", Integer.toString(fpnChannels), "--num-classes", Integer.toString(numClasses), "--reps",
                 Integer.toString(reps)));
         return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(), null,
-                o.error());
+                o.error(), extra);
     }
 }

@@ -23,10 +23,15 @@ final class PythonPeer {
     static final String PYTHON = "/usr/bin/python3";
     private static final long TIMEOUT_SECONDS = 600;
 
-    /** The peer's answer: a median and library name, or the reason there is none. */
-    record Outcome(Double medianMs, String library, String error) {
+    /** The peer's answer: a median and library name (and its whole JSON line), or the reason there is none. */
+    record Outcome(Double medianMs, String library, String error, JsonNode json) {
         static Outcome failed(String why) {
-            return new Outcome(null, null, why);
+            return new Outcome(null, null, why, null);
+        }
+
+        /** A number of the peer's line, or null when absent. */
+        Double number(String key) {
+            return json != null && json.has(key) ? json.get(key).asDouble() : null;
         }
     }
 
@@ -70,7 +75,7 @@ final class PythonPeer {
             if (j.has("error")) {
                 return Outcome.failed(j.get("error").asText());
             }
-            return new Outcome(j.get("median_ms").asDouble(), j.get("library").asText(), null);
+            return new Outcome(j.get("median_ms").asDouble(), j.get("library").asText(), null, j);
         } catch (IOException e) {
             return Outcome.failed("peer " + script + " failed: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -20,9 +20,16 @@ import java.util.Map;
  * @param peerMedianMs the peer's median, or null
  * @param peerGflops   the peer's rate at its median, or null
  * @param peerNote     why the peer did not run (or null)
+ * @param extra        further measurements of this benchmark (e.g. images_per_s, peak_rss_mb), in output order
  */
 public record Result(String name, String shape, int threads, int reps, double medianMs, double minMs, double gflops,
-                     String peer, Double peerMedianMs, Double peerGflops, String peerNote) {
+                     String peer, Double peerMedianMs, Double peerGflops, String peerNote, Map<String, Object> extra) {
+
+    /** A result without further measurements. */
+    public Result(String name, String shape, int threads, int reps, double medianMs, double minMs, double gflops,
+                  String peer, Double peerMedianMs, Double peerGflops, String peerNote) {
+        this(name, shape, threads, reps, medianMs, minMs, gflops, peer, peerMedianMs, peerGflops, peerNote, Map.of());
+    }
 
     /** Peer median over ours: above 1 means we are faster. Null without a peer. */
     public Double speedupOverPeer() {
@@ -44,6 +51,7 @@ public record Result(String name, String shape, int threads, int reps, double me
         m.put("peer_gflops", peerGflops);
         m.put("speedup_over_peer", speedupOverPeer());
         m.put("peer_note", peerNote);
+        m.putAll(extra);
         return m;
     }
 
@@ -60,6 +68,9 @@ public record Result(String name, String shape, int threads, int reps, double me
     public String toString() {
         String ours = String.format("%s %s threads=%d: %.2f ms median (%.1f GFLOP/s)", name, shape, threads, medianMs,
                 gflops);
+        if (!extra.isEmpty()) {
+            ours += " " + extra;
+        }
         if (peerMedianMs == null) {
             return ours + (peerNote == null ? "" : "; peer: " + peerNote);
         }

@@ -2,6 +2,7 @@ package org.cassl.app.cli;
 
 import java.util.concurrent.Callable;
 import org.cassl.bench.ConvBench;
+import org.cassl.bench.DetectBench;
 import org.cassl.bench.DetectMemoryBench;
 import org.cassl.bench.FcosStepBench;
 import org.cassl.bench.GemmBench;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks. With PyTorch/numpy installed for /usr/bin/python3 the peer runs side by side in the",
             "same invocation (same shape, same thread count) and the ratio is printed (speedup_over_peer > 1: we are faster)."},
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Nms.class, BenchCommand.FcosStep.class,
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Nms.class, BenchCommand.FcosStep.class, BenchCommand.Detect.class,
             BenchCommand.DetectMemory.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
@@ -133,10 +134,44 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--num-classes", defaultValue = "91", description = "Classes incl. background (default: ${DEFAULT-VALUE}).")
         int numClasses;
 
+        @Option(names = "--profile", description = "Also report time per phase and the methods with the most JFR samples.")
+        boolean profile;
+
         @Override
         public Integer call() {
             check();
-            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer));
+            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer,
+                    profile));
+        }
+    }
+
+    @Command(name = "detect", mixinStandardHelpOptions = true,
+            description = {"Inference throughput of Detector (eval mode, random weights) on N random S x M images,",
+                "with images/s, the median batch time and peak RSS (peer: torchvision's FCOS, same configuration)."})
+    static final class Detect extends Common implements Callable<Integer> {
+        @Option(names = "--backbone", defaultValue = "resnet18", description = "resnet18|resnet34|resnet50 (default: ${DEFAULT-VALUE}).")
+        String backbone;
+
+        @Option(names = "--batch", defaultValue = "1", description = "Images per call (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--size", defaultValue = "320", description = "min_size and image height (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--max-size", description = "max_size and image width (default: --size).")
+        Integer maxSize;
+
+        @Option(names = "--fpn-channels", defaultValue = "256", description = "FPN channels (default: ${DEFAULT-VALUE}).")
+        int fpnChannels;
+
+        @Option(names = "--num-classes", defaultValue = "91", description = "Classes incl. background (default: ${DEFAULT-VALUE}).")
+        int numClasses;
+
+        @Override
+        public Integer call() {
+            check();
+            return print(DetectBench.run(backbone, size, maxSize == null ? size : maxSize, batch, fpnChannels, numClasses,
+                    threads, warmup, reps, !noPeer));
         }
     }
 
