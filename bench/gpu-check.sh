@@ -14,12 +14,14 @@
 #      family resumes in a new JVM after the case that failed; cases never run count as failed.
 #   2. FCOS step check: runs class $FCOS_CHECK_CLASS (default org.cassl.bench.gpu.FcosStepCheck,
 #      `main(DIR [--emulate])`, exit 0 = pass) when the jars have it, else a SKIP line.
-#   3. timings (GPU only): GpuBench and the PyTorch peer, table printed.
+#   3. timings (GPU only): GpuBench and the PyTorch peer (when torch sees CUDA), one process per group
+#      (GEMM FP32/TF32, conv fwd and bwd, NMS 10k/100k, FCOS assignment, FCOS R50 step batch 8), table.
 # DIR/summary.txt gets one line per case as it finishes (PASS/FAIL/SKIP, START before each case);
 # DIR/gpu-check.log the whole console; DIR/cross-backend/F.{txt,log} the full reports.
 # The last line printed is exactly `N passed, M failed` (cross-backend cases + FCOS step check).
 # Exit status 0 when M = 0 and N > 0. Environment: DEADLINE_S (default 540: steps are cut to end
-# by then), FAMILY_TIMEOUT_S (150; emulated 1800), FCOS_TIMEOUT_S (240), BENCH_TIMEOUT_S (150),
+# by then), FAMILY_TIMEOUT_S (150; emulated 1800), FCOS_TIMEOUT_S (240), BENCH_TIMEOUT_S (90 per timing
+# group: gemm, conv, nms, fcos_assign; cassl and PyTorch each), STEP_TIMEOUT_S (180: fcos_step),
 # QUICK=1 (short timings), JAVA, XMX, FAMILIES (space-separated subset), FCOS_CHECK_CLASS.
 set -uo pipefail
 start_s=$(date +%s)
@@ -149,16 +151,27 @@ fi
 if [ $emulate = 1 ]; then
   log "timings skipped (emulated)"
 else
-  t=$(limit "${BENCH_TIMEOUT_S:-150}")
-  if [ "$t" -gt 20 ]; then
-    log "cassl kernel timings (timeout ${t}s)"
+  # one JVM / python process per group, each under its own timeout, results appended as each ends
+  : > "$dir/cassl-bench.jsonl"; : > "$dir/torch-bench.jsonl"
+  have_torch=0
+  command -v python3 >/dev/null && timeout 60 python3 -c 'import torch, torchvision; assert torch.cuda.is_available()' \
+    >/dev/null 2>&1 && have_torch=1
+  [ $have_torch = 1 ] || log "PyTorch CUDA peer unavailable: cassl timings only"
+  for g in gemm conv nms fcos_assign fcos_step; do
+    case $g in fcos_step) gt=${STEP_TIMEOUT_S:-180} ;; *) gt=${BENCH_TIMEOUT_S:-90} ;; esac
+    t=$(limit "$gt")
+    if [ "$t" -le 20 ]; then log "timings $g skipped: no time left before the deadline"; continue; fi
+    log "cassl timings $g (timeout ${t}s)"
     timeout -k 10 "$t" "$java" "${jvm[@]}" -Dcassl.cuda.sync=false -cp "$cp" org.cassl.bench.gpu.GpuBench "$dir" \
-      ${QUICK:+quick} > "$dir/cassl-bench.log" 2>&1 || log "GpuBench rc $?"
-    t=$(limit "${BENCH_TIMEOUT_S:-150}")
-    if [ "$t" -gt 20 ] && command -v python3 >/dev/null; then
-      log "PyTorch peer (timeout ${t}s)"
-      timeout -k 10 "$t" python3 bench/gpu/torch_peer.py "$dir" ${QUICK:+quick} > "$dir/torch-bench.log" 2>&1 || log "torch peer rc $?"
+      ${QUICK:+quick} --only "$g" >> "$dir/cassl-bench.log" 2>&1 || log "GpuBench $g rc $?"
+    t=$(limit "$gt")
+    if [ $have_torch = 1 ] && [ "$t" -gt 20 ]; then
+      log "PyTorch peer $g (timeout ${t}s)"
+      timeout -k 10 "$t" python3 bench/gpu/torch_peer.py "$dir" ${QUICK:+quick} --only "$g" >> "$dir/torch-bench.log" 2>&1 \
+        || log "torch peer $g rc $?"
     fi
+  done
+  if [ "$(left)" -gt 5 ]; then
     timeout 30 python3 - "$dir" <<'PY' 2>&1 | tee -a "$dir/gpu-check.log"
 import json, os, sys
 d = sys.argv[1]
@@ -174,13 +187,14 @@ def load(name):
                     pass
     return rows
 ours, torch = load("cassl-bench.jsonl"), load("torch-bench.jsonl")
-print("%-20s %-40s %12s %12s %10s" % ("benchmark", "shape", "cassl ms", "torch ms", "torch/cassl"))
-for name in ["gemm_f32", "gemm_tf32", "conv3x3_fcos_head", "nms_10k", "nms_100k", "fcos_assign"]:
+print("%-22s %-40s %12s %12s %10s" % ("benchmark", "shape", "cassl ms", "torch ms", "torch/cassl"))
+for name in ["gemm_f32", "gemm_tf32", "conv3x3_fcos_head", "conv3x3_fcos_head_bwd", "nms_10k", "nms_100k",
+             "fcos_assign", "fcos_r50_step"]:
     o, t = ours.get(name), torch.get(name)
     shape = (o or t or {}).get("shape", "")
     om = o["median_ms"] if o else float("nan")
     tm = t["median_ms"] if t else float("nan")
-    print("%-20s %-40s %12.3f %12.3f %10.2f" % (name, shape[:40], om, tm, tm / om if o and t else float("nan")))
+    print("%-22s %-40s %12.3f %12.3f %10.2f" % (name, shape[:40], om, tm, tm / om if o and t else float("nan")))
 PY
   else
     log "timings skipped: no time left before the deadline"

@@ -4,6 +4,7 @@
 #   .device/lib/cassl-*.jar             every module's jar, and the test jars of tensor, kernels (the
 #                                       cross-backend suite, CrossBackendMain), detection and bench
 #   .device/lib/jcuda*.jar              JCuda 12.6.0 and its linux-x86_64 natives (PTX compiler incl.)
+#   .device/lib/jackson-*.jar           Jackson (model configs are JSON)
 #   .device/lib/cassl-cubins.jar        ready cubins of every kernel for sm_80 and sm_90 (CubinBundle,
 #                                       assembled here by the PTX compiler in JCuda's natives)
 #   .device/jre                         a jlinked Java 17 runtime (../shared/gpu/make-jre.sh --no-desktop)
@@ -34,6 +35,11 @@ jcuda=$(sed -n 's:.*<jcuda.version>\(.*\)</jcuda.version>.*:\1:p' pom.xml)
 m2=${M2_REPO:-$HOME/.m2/repository}
 for a in jcuda jcublas; do
   cp "$m2/org/jcuda/$a/$jcuda/$a-$jcuda.jar" "$m2/org/jcuda/$a-natives/$jcuda/$a-natives-$jcuda-linux-x86_64.jar" "$lib/"
+done
+# Jackson: model configs are JSON (FcosStepCheck, GpuBench's FCOS step)
+jackson=$(sed -n 's:.*<jackson.version>\(.*\)</jackson.version>.*:\1:p' pom.xml)
+for a in jackson-core jackson-databind jackson-annotations; do
+  cp "$m2/com/fasterxml/jackson/core/$a/$jackson/$a-$jackson.jar" "$lib/"
 done
 
 # Java runtime. make-jre.sh stops inside a git worktree on some setups (.git is a file there), so it

@@ -4,6 +4,7 @@ BenchData), timed with CUDA events (median after warm-up). Prints one JSON line 
 writes them to DIR/torch-bench.jsonl. Usage: torch_peer.py DIR [quick]"""
 import json
 import sys
+import time
 
 import numpy as np
 import torch
@@ -112,55 +113,103 @@ def fcos_match(centers, sizes, lower, upper, gt):
     return idx
 
 
+def fcos_step(d, batch, reps):
+    """torchvision's fcos_resnet50_fpn (random weights, frozen BN, 3 trainable backbone stages, 91
+    classes), one SGD training step on `batch` random 800x1333 images with 5 boxes each, as GpuBench."""
+    from torchvision.models.detection import fcos_resnet50_fpn
+    model = fcos_resnet50_fpn(weights=None, weights_backbone=None, num_classes=91, trainable_backbone_layers=3).cuda()
+    model.train()
+    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.001, momentum=0.9, weight_decay=1e-4)
+    images, targets = [], []
+    for i in range(batch):
+        images.append(torch.from_numpy(d.uniform(3 * 800 * 1333).astype(np.float32)).reshape(3, 800, 1333).cuda())
+        boxes = torch.from_numpy(d.boxes(5, 1333, 800, 32, 600)).cuda()
+        labels = torch.tensor([1 + (i * 5 + k) % 90 for k in range(5)], dtype=torch.int64).cuda()
+        targets.append({"boxes": boxes, "labels": labels})
+
+    def step():
+        opt.zero_grad()
+        losses = model(images, targets)
+        sum(losses.values()).backward()
+        opt.step()
+
+    step()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        step()
+        torch.cuda.synchronize()
+        times.append((time.perf_counter() - t0) * 1e3)
+    times.sort()
+    return times[reps // 2]
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
-    iters = 3 if len(sys.argv) > 2 and sys.argv[2] == "quick" else 10
-    rows = []
+    quick = "quick" in sys.argv[2:]
+    iters = 3 if quick else 10
+    only = ["gemm", "conv", "nms", "fcos_assign", "fcos_step"]
+    if "--only" in sys.argv:
+        only = sys.argv[sys.argv.index("--only") + 1].split(",")
+    out = open(f"{out_dir}/torch-bench.jsonl", "a")
 
     def record(name, shape, ms, flops=0.0):
         row = {"impl": "torch", "name": name, "shape": shape, "median_ms": round(ms, 4)}
         if flops:
             row["tflops"] = round(flops / ms / 1e9, 2)
-        rows.append(row)
         print(json.dumps(row), flush=True)
+        out.write(json.dumps(row) + "\n")
+        out.flush()
 
-    n = 4096
-    d = BenchData(1)
-    a = uniform_tensor(d, (1, n, n))
-    b = uniform_tensor(d, (1, n, n))
-    for name, tf32 in (("gemm_f32", False), ("gemm_tf32", True)):
-        torch.backends.cuda.matmul.allow_tf32 = tf32
-        record(name, f"{n}x{n}x{n}", timed(lambda: torch.matmul(a, b), iters), 2.0 * n ** 3)
-    torch.backends.cuda.matmul.allow_tf32 = False
+    if "gemm" in only:
+        n = 4096
+        d = BenchData(1)
+        a = uniform_tensor(d, (1, n, n))
+        b = uniform_tensor(d, (1, n, n))
+        for name, tf32 in (("gemm_f32", False), ("gemm_tf32", True)):
+            torch.backends.cuda.matmul.allow_tf32 = tf32
+            record(name, f"{n}x{n}x{n}", timed(lambda: torch.matmul(a, b), iters), 2.0 * n ** 3)
+        torch.backends.cuda.matmul.allow_tf32 = False
 
     torch.backends.cudnn.allow_tf32 = False
-    d = BenchData(2)
-    x = uniform_tensor(d, (4, 256, 100, 168))
-    w = uniform_tensor(d, (256, 256, 3, 3)) * 0.05
-    bias = uniform_tensor(d, (256,))
-    record("conv3x3_fcos_head", "4x256x100x168 k256", timed(lambda: F.conv2d(x, w, bias, padding=1), iters),
-           2.0 * 4 * 256 * 100 * 168 * 256 * 9)
+    if "conv" in only:
+        d = BenchData(2)
+        x = uniform_tensor(d, (4, 256, 100, 168))
+        w = uniform_tensor(d, (256, 256, 3, 3)) * 0.05
+        bias = uniform_tensor(d, (256,))
+        flops = 2.0 * 4 * 256 * 100 * 168 * 256 * 9
+        record("conv3x3_fcos_head", "4x256x100x168 k256", timed(lambda: F.conv2d(x, w, bias, padding=1), iters), flops)
+        gy = uniform_tensor(d, (4, 256, 100, 168))
 
-    for count in (10_000, 100_000):
-        d = BenchData(3)
-        boxes = torch.from_numpy(d.boxes(count, 1333, 800, 8, 200)).cuda()
-        scores = torch.from_numpy(d.uniform(count).astype(np.float32)).cuda()
-        kept = torchvision.ops.nms(boxes, scores, 0.5).numel()
-        record(f"nms_{count // 1000}k", f"{count} boxes iou 0.5 (kept {kept})", timed(lambda: torchvision.ops.nms(boxes, scores, 0.5), iters))
+        def bwd():
+            torch.nn.grad.conv2d_input(x.shape, w, gy, padding=1)
+            torch.nn.grad.conv2d_weight(x, w.shape, gy, padding=1)
+        record("conv3x3_fcos_head_bwd", "4x256x100x168 k256 dx+dw", timed(bwd, iters), 2 * flops)
 
-    centers, sizes, lower, upper = fcos_points(800, 1344)
-    d = BenchData(4)
-    gts = [torch.from_numpy(d.boxes(50, 1344, 800, 8, 700)).cuda() for _ in range(16)]
+    if "nms" in only:
+        for count in (10_000, 100_000):
+            d = BenchData(3)
+            boxes = torch.from_numpy(d.boxes(count, 1333, 800, 8, 200)).cuda()
+            scores = torch.from_numpy(d.uniform(count).astype(np.float32)).cuda()
+            kept = torchvision.ops.nms(boxes, scores, 0.5).numel()
+            record(f"nms_{count // 1000}k", f"{count} boxes iou 0.5 (kept {kept})",
+                   timed(lambda: torchvision.ops.nms(boxes, scores, 0.5), iters))
 
-    def assign_all():
-        for gt in gts:
-            fcos_match(centers, sizes, lower, upper, gt)
+    if "fcos_assign" in only:
+        centers, sizes, lower, upper = fcos_points(800, 1344)
+        d = BenchData(4)
+        gts = [torch.from_numpy(d.boxes(50, 1344, 800, 8, 700)).cuda() for _ in range(16)]
 
-    record("fcos_assign", f"16 images x {centers.shape[0]} points x 50 boxes", timed(assign_all, iters))
+        def assign_all():
+            for gt in gts:
+                fcos_match(centers, sizes, lower, upper, gt)
 
-    with open(f"{out_dir}/torch-bench.jsonl", "w") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
+        record("fcos_assign", f"16 images x {centers.shape[0]} points x 50 boxes", timed(assign_all, iters))
+
+    if "fcos_step" in only:
+        record("fcos_r50_step", "8x3x800x1333 train step", fcos_step(BenchData(5), 8, 2 if quick else 5))
+    out.close()
 
 
 if __name__ == "__main__":

@@ -82,6 +82,26 @@ public final class Backends {
         });
     }
 
+    /**
+     * Makes {@code backend} the one {@link #forDevice} returns for its device, in place of (and
+     * without closing) the provider's: for tools and tests that bring their own backend, such as the
+     * CUDA backend over the kernel emulator, so that the Tensor API, modules and detection kernels
+     * run on it. Not for the CPU.
+     *
+     * @return the backend it replaces for that device, or null
+     */
+    public static Backend install(Backend backend) {
+        if (backend.device().isCpu()) {
+            throw new IllegalArgumentException("the CPU backend cannot be replaced (use setCpuThreads)");
+        }
+        return CACHE.put(backend.device(), backend);
+    }
+
+    /** Undoes {@link #install}: the device's backend is looked up from the providers again on next use. */
+    public static void uninstall(Backend backend) {
+        CACHE.remove(backend.device(), backend);
+    }
+
     /** All providers found through the service loader (excluding the built-in CPU backend). */
     public static List<BackendProvider> providers() {
         List<BackendProvider> ps = providers;
