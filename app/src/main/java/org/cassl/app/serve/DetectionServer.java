@@ -272,7 +272,14 @@ public final class DetectionServer implements AutoCloseable {
         long t0 = System.nanoTime();
         long length = req.getLength();
         if (length > options.maxBytes()) {
-            tooLarge(resp, cb, length);
+            if (length <= DRAIN_LIMIT) {
+                // read and drop the body first: a client still sending when the connection closes
+                // would see a reset instead of the 413 and its reason
+                Content.Source.consumeAll(req, Callback.from(() -> tooLarge(resp, cb, length),
+                        x -> tooLarge(resp, cb, length)));
+            } else {
+                tooLarge(resp, cb, length);
+            }
             return;
         }
         if (!slots.tryAcquire()) {
@@ -309,6 +316,9 @@ public final class DetectionServer implements AutoCloseable {
         admitted.decrementAndGet();
         slots.release();
     }
+
+    /** Bodies up to this size are drained before a 413; larger ones get it at once and the connection closes. */
+    private static final long DRAIN_LIMIT = 64L << 20;
 
     private void tooLarge(Response resp, Callback cb, long length) {
         resp.getHeaders().put(HttpHeader.CONNECTION, "close");
