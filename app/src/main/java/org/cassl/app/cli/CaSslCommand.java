@@ -67,6 +67,12 @@ final class CaSslCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Data-loading threads (default: ${DEFAULT-VALUE}).")
     int workers = Defaults.WORKERS;
 
+    @Option(names = "--backbone-weights", paramLabel = "FILE",
+            description = {"torchvision ImageNet checkpoint of the config's backbone (.pth or safetensors; fc.* ignored)",
+                "for the baseline and the warmup backbones; FrozenBatchNorm and 3 trainable layers unless the config",
+                "sets frozen_bn / trainable_backbone_layers."})
+    Path backboneWeights;
+
     @Mixin
     ComputeOptions compute;
 
@@ -86,6 +92,9 @@ final class CaSslCommand implements Callable<Integer> {
                 .warmups(agnostic, aware).device(device).listener(new ConsoleListener()).listener(JobListener.progressBar());
         if (warmupIters != null) {
             b.warmupIterations(warmupIters);
+        }
+        if (backboneWeights != null) {
+            b.backboneWeights(backboneWeights);
         }
         JobResult r = b.build().run();
         System.out.print(ResultsTable.format(r.metrics()));

@@ -41,6 +41,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "W", description = "Start from these weights (safetensors or a PyTorch .pth/.pt).")
     Path init;
 
+    @Option(names = "--backbone-weights", paramLabel = "FILE",
+            description = {"Start the backbone from a torchvision ImageNet checkpoint of the config's backbone (.pth or",
+                "safetensors; fc.* ignored); FrozenBatchNorm and 3 trainable layers unless the config sets",
+                "frozen_bn / trainable_backbone_layers."})
+    Path backboneWeights;
+
     @Option(names = "--reinit-class-logits",
             description = "With --init: keep every weight except the class-specific layers (class logits; per-class mask logits of the roi head), as CA-SSL stage 3 does.")
     boolean reinitClassLogits;
@@ -110,6 +116,9 @@ final class TrainCommand implements Callable<Integer> {
         if (reinitClassLogits && init == null) {
             throw new UserInputException("--reinit-class-logits needs --init");
         }
+        if (backboneWeights != null && init != null) {
+            throw new UserInputException("--backbone-weights and --init exclude each other (--init weights hold the backbone)");
+        }
         if (!resume && TrainingJob.holdsRun(out)) {
             throw new UserInputException(out + " already holds a run; use --resume to continue it, or another --out");
         }
@@ -127,6 +136,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (init != null) {
             b.init(init, reinitClassLogits);
+        }
+        if (backboneWeights != null) {
+            b.backboneWeights(backboneWeights);
         }
         JobResult r = b.build().run();
         System.err.println(r.message());

@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
 import org.cassl.training.compute.Devices;
 import org.cassl.detection.FcosConfig;
 import org.cassl.training.UserInputException;
+import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.model.ModelFiles;
 import org.cassl.training.data.Augmentation;
 import org.cassl.training.pipeline.CaSslConfig;
@@ -95,6 +96,7 @@ public final class CaSslJob extends Job {
         private int checkpointEvery = Defaults.CHECKPOINT_EVERY;
         private boolean classAware;
         private boolean classAgnostic = true;
+        private Path backboneWeights;
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -264,6 +266,23 @@ public final class CaSslJob extends Job {
         }
 
         /**
+         * Start every stage that starts fresh (the baseline/teacher and each warmup) from the same
+         * torchvision ImageNet classification checkpoint of the config's {@code backbone} in the
+         * backbone body; the fine-tunes start from their warmups as without it. The rules of
+         * {@link TrainingJob.Builder#backboneWeights} apply (FrozenBatchNorm2d and 3 trainable
+         * backbone layers unless the config sets them; {@link ModelLoadException} for a checkpoint
+         * that does not fit). Default: none.
+         *
+         * @param weights the ImageNet checkpoint (safetensors or {@code .pth})
+         * @return this builder
+         * @throws NullPointerException if {@code weights} is null
+         */
+        public Builder backboneWeights(Path weights) {
+            this.backboneWeights = Objects.requireNonNull(weights, "weights");
+            return this;
+        }
+
+        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -281,7 +300,16 @@ public final class CaSslJob extends Job {
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
         Devices.resolve(b.device());
-        FcosConfig model = Errors.loading(() -> ModelFiles.config(b.config));
+        FcosConfig parsed = Errors.loading(() -> ModelFiles.config(b.config));
+        BackboneWeights.Plan backbone = b.backboneWeights == null ? null
+                : Errors.loading(() -> BackboneWeights.plan(b.backboneWeights, b.config, parsed));
+        FcosConfig model = backbone == null ? parsed : backbone.apply(parsed);
+        if (backbone != null) {
+            Errors.loading(() -> {
+                BackboneWeights.check(b.backboneWeights, model);
+                return null;
+            });
+        }
         List<WarmupMode> modes = new ArrayList<>();
         if (b.classAgnostic) {
             modes.add(WarmupMode.CLASS_AGNOSTIC);
@@ -294,7 +322,7 @@ public final class CaSslJob extends Job {
         TrainOptions stage = stageOptions(b.iterations, b.evalEvery);
         TrainOptions warm = stageOptions(b.warmupIterations == null ? b.iterations : b.warmupIterations, 0);
         CaSslConfig cfg = new CaSslConfig(model, b.labeled, b.labeledImages, u, b.val, b.valImages, b.out, stage, warm, stage,
-                PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard());
+                PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard(), backbone);
         CaSslPipeline.Listener bridge = new CaSslPipeline.Listener() {
             @Override
             public void onStage(String name, String description) {

@@ -10,6 +10,7 @@ import org.cassl.tensor.BackendUnavailableException;
 import org.cassl.tensor.io.SafeTensorsException;
 import org.cassl.training.UserInputException;
 import org.cassl.training.data.ImageReadException;
+import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.trainer.TrainingFailedException;
 
 /** Translation of the internals' exceptions into the API's documented ones. */
@@ -38,7 +39,8 @@ final class Errors {
         if (e instanceof TrainingFailedException) {
             return new TrainingException(e.getMessage(), e);
         }
-        if (e instanceof ConfigException || e instanceof StateDictException || e instanceof SafeTensorsException
+        if (e instanceof BackboneWeights.BackboneWeightsException || e instanceof ConfigException
+                || e instanceof StateDictException || e instanceof SafeTensorsException
                 || e instanceof BackendUnavailableException) {
             return new ModelLoadException(e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import org.cassl.detection.FcosConfig;
 import org.cassl.detection.coco.CocoDataset;
 import org.cassl.detection.coco.CocoReader;
 import org.cassl.training.UserInputException;
+import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.model.ModelFiles;
 import org.cassl.training.data.Augmentation;
 import org.cassl.training.data.LabelMode;
@@ -94,6 +95,7 @@ public final class TrainingJob extends Job {
         private Path valAnnotations;
         private Path valImages;
         private Path init;
+        private Path backboneWeights;
         private boolean reinitClassLogits;
         private boolean classAgnostic;
         private boolean augment = true;
@@ -317,6 +319,25 @@ public final class TrainingJob extends Job {
         }
 
         /**
+         * Start the backbone body from a torchvision ImageNet classification checkpoint of the
+         * config's {@code backbone} ({@code conv1.*}, {@code bn1.*}, {@code layer1..4.*}; {@code fc.*}
+         * is ignored), safetensors or a PyTorch {@code .pth}; the rest of the model is freshly
+         * initialised. With it, torchvision's rules for a pretrained backbone apply: FrozenBatchNorm2d
+         * and 3 trainable backbone layers, unless the config sets {@code frozen_bn} or
+         * {@code trainable_backbone_layers} itself ({@code train.json} says which applied). A
+         * checkpoint that does not fit (a missing or mis-shaped tensor, another architecture) makes
+         * {@link Job#run()} throw {@link ModelLoadException}. Default: none.
+         *
+         * @param weights the ImageNet checkpoint
+         * @return this builder
+         * @throws NullPointerException if {@code weights} is null
+         */
+        public Builder backboneWeights(Path weights) {
+            this.backboneWeights = Objects.requireNonNull(weights, "weights");
+            return this;
+        }
+
+        /**
          * Train every object as one class "object" (num_classes 2). Default false.
          *
          * @param on whether to
@@ -354,8 +375,13 @@ public final class TrainingJob extends Job {
          * The job (nothing runs yet).
          *
          * @return the job
+         * @throws IllegalArgumentException if both {@link #init} and {@link #backboneWeights} are set
          */
         public TrainingJob build() {
+            if (init != null && backboneWeights != null) {
+                throw new IllegalArgumentException("init and backboneWeights exclude each other: initial weights already "
+                        + "hold the backbone");
+            }
             return new TrainingJob(this);
         }
 
@@ -368,7 +394,18 @@ public final class TrainingJob extends Job {
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
         Devices.resolve(b.device());
-        FcosConfig cfg = Errors.loading(() -> ModelFiles.config(b.config));
+        FcosConfig parsed = Errors.loading(() -> ModelFiles.config(b.config));
+        BackboneWeights.Plan backbone = null;
+        FcosConfig cfg = parsed;
+        if (b.backboneWeights != null) {
+            backbone = Errors.loading(() -> BackboneWeights.plan(b.backboneWeights, b.config, parsed));
+            cfg = backbone.apply(cfg);
+            FcosConfig checked = cfg;
+            Errors.loading(() -> {
+                BackboneWeights.check(b.backboneWeights, checked);
+                return null;
+            });
+        }
         if (b.classAgnostic) {
             cfg = cfg.withNumClasses(2);
         }
@@ -383,7 +420,7 @@ public final class TrainingJob extends Job {
                 b.seed, b.workers, b.evalEvery, b.checkpointEvery);
         TrainSpec spec = new TrainSpec("train", cfg, train, b.images, b.classAgnostic ? LabelMode.CLASS_AGNOSTIC
                 : LabelMode.CATEGORY_ID, b.augment ? Augmentation.standard() : Augmentation.NONE, val, b.valImages, b.init,
-                b.reinitClassLogits, o, b.out);
+                b.reinitClassLogits, o, b.out, backbone);
         boolean resume = b.resume || again;
         if (!resume && holdsRun(b.out)) {
             throw new DataException(b.out + " already holds a run; use resume(true) to continue it, or another output "

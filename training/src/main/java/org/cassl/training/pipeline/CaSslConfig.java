@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cassl.detection.FcosConfig;
 import org.cassl.training.data.Augmentation;
+import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.trainer.TrainOptions;
 
 /**
@@ -23,8 +24,17 @@ import org.cassl.training.trainer.TrainOptions;
  * @param pseudo          pseudo-labelling options
  * @param warmups         which warmups to run (class-agnostic is CA-SSL; class-aware is the ablation)
  * @param augmentation    augmentation for all stages
+ * @param backbone        ImageNet backbone weights for every stage that starts fresh (baseline, warmups), or null
  */
 public record CaSslConfig(FcosConfig model, Path labeledAnn, Path labeledImages, UnlabeledImages unlabeled, Path valAnn,
                           Path valImages, Path out, TrainOptions teacher, TrainOptions warmup, TrainOptions finetune,
-                          PseudoLabelOptions pseudo, List<WarmupMode> warmups, Augmentation augmentation) {
+                          PseudoLabelOptions pseudo, List<WarmupMode> warmups, Augmentation augmentation,
+                          BackboneWeights.Plan backbone) {
+    /** An experiment whose fresh stages start from a random init. */
+    public CaSslConfig(FcosConfig model, Path labeledAnn, Path labeledImages, UnlabeledImages unlabeled, Path valAnn,
+                       Path valImages, Path out, TrainOptions teacher, TrainOptions warmup, TrainOptions finetune,
+                       PseudoLabelOptions pseudo, List<WarmupMode> warmups, Augmentation augmentation) {
+        this(model, labeledAnn, labeledImages, unlabeled, valAnn, valImages, out, teacher, warmup, finetune, pseudo, warmups,
+                augmentation, null);
+    }
 }

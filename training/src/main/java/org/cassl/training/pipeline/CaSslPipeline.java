@@ -73,7 +73,7 @@ public final class CaSslPipeline {
         listener.onStage("baseline", "stage 1: teacher / baseline on the labeled set");
         Path baseline = stageDir("baseline");
         TrainOutcome t = train(new TrainSpec("baseline", cfg.model(), labeled, cfg.labeledImages(), LabelMode.CATEGORY_ID,
-                cfg.augmentation(), val, cfg.valImages(), null, false, cfg.teacher(), baseline));
+                cfg.augmentation(), val, cfg.valImages(), null, false, cfg.teacher(), baseline, cfg.backbone()));
         if (t.status() != TrainOutcome.Status.COMPLETED) {
             return results;
         }
@@ -102,7 +102,7 @@ public final class CaSslPipeline {
             LabelMode labels = mode == WarmupMode.CLASS_AGNOSTIC ? LabelMode.CLASS_AGNOSTIC : LabelMode.TEACHER_CLASS;
             Path warmDir = stageDir("warmup-" + suffix);
             TrainOutcome w = train(new TrainSpec("warmup-" + suffix, warmCfg, pseudoData, cfg.unlabeled().root(), labels,
-                    cfg.augmentation(), null, null, null, false, cfg.warmup(), warmDir));
+                    cfg.augmentation(), null, null, null, false, cfg.warmup(), warmDir, cfg.backbone()));
             if (w.status() != TrainOutcome.Status.COMPLETED) {
                 return results;
             }

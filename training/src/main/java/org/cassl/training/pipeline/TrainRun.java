@@ -26,6 +26,7 @@ import org.cassl.training.checkpoint.CheckpointStore;
 import org.cassl.training.data.DatasetRoot;
 import org.cassl.training.data.CocoTrainDataset;
 import org.cassl.training.eval.DetectionEvaluator;
+import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.data.DetectionSample;
 import org.cassl.training.trainer.CancellationToken;
 import org.cassl.training.trainer.LossFunction;
@@ -93,10 +94,7 @@ public final class TrainRun {
                     spec.stage() + ": already finished in " + out);
         }
         FcosConfig cfg = spec.model();
-        Fcos model = new Fcos(cfg, new Generator(spec.options().seed()));
-        if (spec.init() != null) {
-            loadInit(model);
-        }
+        Fcos model = initialModel();
         boolean masks = cfg.maskHead() != FcosConfig.MaskHead.NONE;
         CocoTrainDataset data = new CocoTrainDataset(spec.train(), new DatasetRoot(spec.trainImages()), spec.labels(), masks,
                 spec.augmentation(), cfg.numClasses());
@@ -115,6 +113,21 @@ public final class TrainRun {
             writeJson(out.resolve("eval.json"), outcome.finalMetrics());
         }
         return outcome;
+    }
+
+    /**
+     * The model as this stage starts it, before any step or checkpoint: a fresh init from the
+     * seed, then the initial weights ({@link TrainSpec#init}) or the ImageNet backbone weights
+     * ({@link TrainSpec#backbone}) loaded into it.
+     */
+    public Fcos initialModel() {
+        Fcos model = new Fcos(spec.model(), new Generator(spec.options().seed()));
+        if (spec.init() != null) {
+            loadInit(model);
+        } else if (spec.backbone() != null) {
+            BackboneWeights.load(model, spec.backbone().file());
+        }
+        return model;
     }
 
     static LossFunction<DetectionSample> lossFunction(Fcos model) {
@@ -174,6 +187,9 @@ public final class TrainRun {
         n.set("augmentation", JSON.valueToTree(spec.augmentation()));
         n.put("init", spec.init() == null ? null : spec.init().toString());
         n.put("reinit_class_logits", spec.reinitClassLogits());
+        if (spec.backbone() != null) {
+            n.set("backbone_weights", spec.backbone().toJson());
+        }
         n.set("options", JSON.valueToTree(spec.options()));
         return n;
     }

@@ -5,6 +5,7 @@ import org.cassl.detection.FcosConfig;
 import org.cassl.detection.coco.CocoDataset;
 import org.cassl.training.data.Augmentation;
 import org.cassl.training.data.LabelMode;
+import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.trainer.TrainOptions;
 
 /**
@@ -23,8 +24,23 @@ import org.cassl.training.trainer.TrainOptions;
  *                          freshly initialised (stage 3 of CA-SSL, where the class count changes)
  * @param options        the optimisation recipe
  * @param out            the run folder
+ * @param backbone       ImageNet weights for the backbone body of a fresh init (and which backbone
+ *                       rules applied), or null; never together with {@code init}
  */
 public record TrainSpec(String stage, FcosConfig model, CocoDataset train, Path trainImages, LabelMode labels,
                         Augmentation augmentation, CocoDataset val, Path valImages, Path init, boolean reinitClassLogits,
-                        TrainOptions options, Path out) {
+                        TrainOptions options, Path out, BackboneWeights.Plan backbone) {
+    public TrainSpec {
+        if (init != null && backbone != null) {
+            throw new IllegalArgumentException("initial weights and backbone weights exclude each other");
+        }
+    }
+
+    /** A spec without backbone weights. */
+    public TrainSpec(String stage, FcosConfig model, CocoDataset train, Path trainImages, LabelMode labels,
+                     Augmentation augmentation, CocoDataset val, Path valImages, Path init, boolean reinitClassLogits,
+                     TrainOptions options, Path out) {
+        this(stage, model, train, trainImages, labels, augmentation, val, valImages, init, reinitClassLogits, options, out,
+                null);
+    }
 }
