@@ -20,6 +20,7 @@ final class CommandRegistry {
         l.add(new LossCommand());
         l.add(new ConvertCommand());
         l.add(new BenchCommand());
+        l.add(new org.cassl.spark.cli.SparkCommand());
         return l;
     }
 }
