@@ -21,6 +21,7 @@ final class CommandRegistry {
         l.add(new ConvertCommand());
         l.add(new BenchCommand());
         l.add(new org.cassl.app.serve.ServeCommand());
+        l.add(new org.cassl.spark.cli.SparkCommand());
         return l;
     }
 }

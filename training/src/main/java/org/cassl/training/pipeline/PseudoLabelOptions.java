@@ -8,7 +8,8 @@ package org.cassl.training.pipeline;
  * @param maxPerImage    at most this many pseudo-labels per image
  * @param batchSize      images per teacher forward pass
  */
-public record PseudoLabelOptions(double tau, double nmsThreshold, int maxPerImage, int batchSize) {
+public record PseudoLabelOptions(double tau, double nmsThreshold, int maxPerImage, int batchSize)
+        implements java.io.Serializable {
     public PseudoLabelOptions {
         if (!(tau >= 0 && tau <= 1)) {
             throw new IllegalArgumentException("tau must be in [0, 1], got " + tau);

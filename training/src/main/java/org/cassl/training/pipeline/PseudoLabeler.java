@@ -100,20 +100,14 @@ public final class PseudoLabeler {
                         decoded.add(Images.read(input.root().resolve(input.fileNames().get(idx))));
                         ok.add(idx);
                     } catch (ImageReadException e) {
-                        ObjectNode rec = JSON.createObjectNode();
-                        rec.put("index", idx);
-                        rec.put("skipped", e.getMessage());
+                        ObjectNode rec = skippedRecord(idx, e.getMessage());
                         done.put(idx, rec);
                         w.write(JSON.writeValueAsString(rec));
                         w.newLine();
                     }
                 }
-                List<Tensor> tensors = new ArrayList<>();
-                decoded.forEach(d -> tensors.add(d.toTensor().to(teacher.backbone().parameters().get(0).data().device())));
-                List<Detections> dets = tensors.isEmpty() ? List.of() : teacher.detect(tensors, options.tau());
-                for (int k = 0; k < ok.size(); k++) {
-                    ObjectNode rec = record(ok.get(k), decoded.get(k), DetectionResults.toHost(dets.get(k)));
-                    done.put(ok.get(k), rec);
+                for (ObjectNode rec : labelBatch(teacher, ok, decoded, options)) {
+                    done.put(rec.get("index").asInt(), rec);
                     w.write(JSON.writeValueAsString(rec));
                     w.newLine();
                 }
@@ -181,12 +175,44 @@ public final class PseudoLabeler {
         }
     }
 
-    /** One image's kept detections as a JSON record. */
-    private ObjectNode record(int index, RgbImage im, List<Detection> d) {
+    /**
+     * Labels one batch: a single teacher forward pass over {@code images} (the readable images of one
+     * chunk of {@code batchSize} consecutive indices), one record per image, in order. The teacher
+     * must be in eval mode. Batches of the same images give the same records on any machine.
+     */
+    public static List<ObjectNode> labelBatch(Fcos teacher, List<Integer> indices, List<RgbImage> images,
+                                              PseudoLabelOptions options) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (images.isEmpty()) {
+            return out;
+        }
+        List<Tensor> tensors = new ArrayList<>();
+        images.forEach(d -> tensors.add(d.toTensor().to(teacher.backbone().parameters().get(0).data().device())));
+        List<Detections> dets = teacher.detect(tensors, options.tau());
+        for (int k = 0; k < indices.size(); k++) {
+            out.add(record(indices.get(k), images.get(k).width(), images.get(k).height(),
+                    DetectionResults.toHost(dets.get(k)), options));
+        }
+        return out;
+    }
+
+    /** The record of an image that could not be read: {@code {"index": i, "skipped": message}}. */
+    public static ObjectNode skippedRecord(int index, String message) {
         ObjectNode rec = JSON.createObjectNode();
         rec.put("index", index);
-        rec.put("width", im.width());
-        rec.put("height", im.height());
+        rec.put("skipped", message);
+        return rec;
+    }
+
+    /**
+     * One image's kept detections as a JSON record (pure): score >= tau, label >= 1, class-agnostic
+     * NMS, at most {@code maxPerImage}.
+     */
+    public static ObjectNode record(int index, int width, int height, List<Detection> d, PseudoLabelOptions options) {
+        ObjectNode rec = JSON.createObjectNode();
+        rec.put("index", index);
+        rec.put("width", width);
+        rec.put("height", height);
         ArrayNode anns = rec.putArray("annotations");
         List<Detection> candidates = new ArrayList<>();
         for (Detection x : d) {
@@ -216,7 +242,8 @@ public final class PseudoLabeler {
             ObjectNode a = anns.addObject();
             a.putArray("bbox").add(box.x()).add(box.y()).add(box.width()).add(box.height());
             a.put("teacher_category_id", x.label());
-            a.put("teacher_score", x.score());
+            // widened here so that the JSON text round-trips to the same double (resume, Spark parts)
+            a.put("teacher_score", (double) x.score());
             double area = box.width() * box.height();
             Segmentation.CompressedRle rle = DetectionResults.segmentation(x.mask());
             if (rle != null) {
@@ -231,18 +258,47 @@ public final class PseudoLabeler {
     }
 
     private Summary writeCoco(UnlabeledImages input, Map<Integer, JsonNode> done, Path out, int resumed) {
+        Assembled a = assemble(input.fileNames(), done, options, teacherId, out.toString());
+        try {
+            CocoWriter.write(out, a.dataset());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        return new Summary(a.dataset().images().size(), a.dataset().annotations().size(), a.skipped(), resumed);
+    }
+
+    /**
+     * The COCO file of a pseudo-labelling run and what it left out.
+     *
+     * @param dataset  images (ids = 1 + manifest index) and annotations (ids in manifest order)
+     * @param skipped  images without a record or with a "skipped" record
+     */
+    public record Assembled(CocoDataset dataset, int skipped) {
+    }
+
+    /**
+     * Assembles the final COCO file from per-image records (pure, deterministic): image id = manifest
+     * index + 1, annotation ids 1, 2, ... in manifest order, one category "object".
+     *
+     * @param fileNames the manifest, in order (index i is file {@code fileNames.get(i)})
+     * @param records   manifest index to record; missing or "skipped" records are left out and counted
+     * @param teacherId the teacher's name written in {@code info.description}
+     * @param source    a name for the dataset (not written)
+     */
+    public static Assembled assemble(List<String> fileNames, Map<Integer, ? extends JsonNode> records,
+                                     PseudoLabelOptions options, String teacherId, String source) {
         List<CocoImage> images = new ArrayList<>();
         List<CocoAnnotation> anns = new ArrayList<>();
         int skipped = 0;
         long annId = 1;
-        for (int i = 0; i < input.fileNames().size(); i++) {
-            JsonNode rec = done.get(i);
+        for (int i = 0; i < fileNames.size(); i++) {
+            JsonNode rec = records.get(i);
             if (rec == null || rec.has("skipped")) {
                 skipped++;
                 continue;
             }
             long imageId = i + 1;
-            images.add(new CocoImage(imageId, input.fileNames().get(i), rec.get("width").asInt(), rec.get("height").asInt()));
+            images.add(new CocoImage(imageId, fileNames.get(i), rec.get("width").asInt(), rec.get("height").asInt()));
             for (JsonNode a : rec.get("annotations")) {
                 JsonNode bb = a.get("bbox");
                 Bbox box = new Bbox(bb.get(0).asDouble(), bb.get(1).asDouble(), bb.get(2).asDouble(), bb.get(3).asDouble());
@@ -263,12 +319,7 @@ public final class PseudoLabeler {
         info.put("description", "cassl pseudo-labels (tau " + options.tau() + ", class-agnostic NMS " + options.nmsThreshold()
                 + ", teacher " + teacherId + ")");
         top.put("info", info);
-        CocoDataset ds = CocoDataset.of(out.toString(), images, List.of(new CocoCategory(1, "object", "object")), anns, top);
-        try {
-            CocoWriter.write(out, ds);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
-        return new Summary(images.size(), anns.size(), skipped, resumed);
+        CocoDataset ds = CocoDataset.of(source, images, List.of(new CocoCategory(1, "object", "object")), anns, top);
+        return new Assembled(ds, skipped);
     }
 }

@@ -54,6 +54,8 @@ public final class Trainer<B> {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Function<Module, Map<String, Double>> evaluator;
     private CancellationToken cancellation = new CancellationToken();
+    private GradientSync gradientSync = GradientSync.NONE;
+    private CheckpointStore resumeStore;
 
     /**
      * @param stage        a name for logs ("teacher", "warmup", ...)
@@ -79,6 +81,16 @@ public final class Trainer<B> {
     /** Evaluates the model (in eval mode) periodically and at the end: metric name to value. */
     public Trainer<B> evaluator(Function<Module, Map<String, Double>> e) {
         this.evaluator = e;
+        return this;
+    }
+
+    /**
+     * Data-parallel replica: gradients are averaged across replicas after backward; a replica that
+     * does not write checkpoints resumes from those in {@code checkpointDir} (rank 0's run folder).
+     */
+    public Trainer<B> gradientSync(GradientSync sync, Path checkpointDir) {
+        this.gradientSync = sync;
+        this.resumeStore = checkpointDir == null ? null : new CheckpointStore(checkpointDir, options.keepCheckpoints());
         return this;
     }
 
@@ -121,7 +133,7 @@ public final class Trainer<B> {
         Path lastCheckpoint = null;
         Map<String, Double> lastMetrics = new LinkedHashMap<>();
         if (resume) {
-            Optional<Checkpoint> ck = store.latest();
+            Optional<Checkpoint> ck = (resumeStore != null ? resumeStore : store).latest();
             if (ck.isPresent()) {
                 restore(ck.get(), optimizer, scheduler);
                 start = ck.get().iteration();
@@ -176,6 +188,7 @@ public final class Trainer<B> {
                     if (total != null && total.requiresGrad()) {
                         total.backward();
                     }
+                    gradientSync.allReduce(params);
                     gradNorm = options.clipNorm() > 0 ? GradClip.clipGradNorm(params, options.clipNorm()) : Double.NaN;
                     if (options.clipNorm() > 0 && !Double.isFinite(gradNorm)) {
                         throw new TrainingFailedException(stage + ": iteration " + (it + 1) + ": the gradient norm is " + gradNorm
@@ -258,6 +271,9 @@ public final class Trainer<B> {
 
     private Path save(CheckpointStore store, long iteration, Optimizer optimizer, LrScheduler scheduler,
                       DataLoader<B> loader, Map<String, Double> metrics, List<TrainingListener> all) {
+        if (!gradientSync.writesCheckpoints()) {
+            return null;
+        }
         OptimizerState os = optimizer.stateDict();
         ObjectNode state = JSON.createObjectNode();
         state.put("stage", stage);

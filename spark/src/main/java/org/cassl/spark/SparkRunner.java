@@ -1,0 +1,68 @@
+package org.cassl.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.cassl.training.UserInputException;
+
+/** Starts a Spark context for the command line: embedded {@code local[*]} unless a master is given or set by spark-submit. */
+public final class SparkRunner {
+    private SparkRunner() {
+    }
+
+    /** Whether Spark's classes are on the class path. */
+    public static boolean sparkPresent() {
+        try {
+            Class.forName("org.apache.spark.SparkConf", false, SparkRunner.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Where to get Spark when it is missing. */
+    public static final String HOW_TO_GET_SPARK = "Spark is not on the class path: build spark/target/lib once with "
+            + "`mvn -q -B -pl spark -am package -DskipTests` (./cassl then adds it), or run target/cassl-spark.jar with spark-submit";
+
+    public static JavaSparkContext start(String master, Map<String, String> extra, String appName) {
+        if (!sparkPresent()) {
+            throw new UserInputException(HOW_TO_GET_SPARK);
+        }
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        } else {
+            conf.setIfMissing("spark.master", "local[*]");
+        }
+        if (conf.get("spark.master").startsWith("local")) {
+            // embedded: keep everything on loopback and the UI off unless asked for
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        extra.forEach(conf::set);
+        return new JavaSparkContext(conf);
+    }
+
+    /** Runs distributed pseudo-labelling in a fresh context; the result's one-line message. */
+    public static String pseudoLabel(String master, Map<String, String> extra, SparkPseudoLabel.Spec spec) {
+        JavaSparkContext sc = start(master, extra, "cassl pseudo-label");
+        try {
+            sc.setLogLevel("WARN");
+            SparkPseudoLabel.Result r = SparkPseudoLabel.run(sc, spec);
+            StringBuilder sb = new StringBuilder(r.message(spec.out()));
+            sb.append(String.format(" in %.1f s (%.2f images/s) on %s", r.seconds(), (r.images() + r.skipped().size()) / r.seconds(),
+                    sc.master()));
+            for (int i = 0; i < Math.min(10, r.skipped().size()); i++) {
+                sb.append("\n  skipped ").append(r.skipped().get(i));
+            }
+            if (r.skipped().size() > 10) {
+                sb.append("\n  ... and ").append(r.skipped().size() - 10).append(" more");
+            }
+            return sb.toString();
+        } finally {
+            sc.stop();
+        }
+    }
+}
