@@ -1,5 +1,6 @@
 package org.cassl.training.api;
 
+import org.cassl.tensor.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -280,7 +281,7 @@ public final class CaSslJob extends Job {
 
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
-        Devices.resolve(b.device());
+        Device device = Errors.loading(() -> Devices.resolve(b.device()));
         FcosConfig model = Errors.loading(() -> ModelFiles.config(b.config));
         List<WarmupMode> modes = new ArrayList<>();
         if (b.classAgnostic) {
@@ -318,7 +319,7 @@ public final class CaSslJob extends Job {
         };
         Map<String, Map<String, Double>> results;
         try {
-            results = new CaSslPipeline(cfg, bridge, cancellation).run();
+            results = new CaSslPipeline(cfg, bridge, cancellation).device(device).run();
         } catch (Stop e) {
             return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, Map.of(),
                     "ca-ssl: cancelled during pseudo-labelling; resumable");

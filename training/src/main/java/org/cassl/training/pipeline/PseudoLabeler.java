@@ -109,7 +109,7 @@ public final class PseudoLabeler {
                     }
                 }
                 List<Tensor> tensors = new ArrayList<>();
-                decoded.forEach(d -> tensors.add(d.toTensor().to(teacher.backbone().parameters().get(0).data().device())));
+                decoded.forEach(d -> tensors.add(d.toTensor().to(teacher.device())));
                 List<Detections> dets = tensors.isEmpty() ? List.of() : teacher.detect(tensors, options.tau());
                 for (int k = 0; k < ok.size(); k++) {
                     ObjectNode rec = record(ok.get(k), decoded.get(k), DetectionResults.toHost(dets.get(k)));
