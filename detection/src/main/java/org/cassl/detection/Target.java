@@ -48,4 +48,12 @@ public record Target(Tensor boxes, Tensor labels, Tensor masks) {
     public Target withBoxes(Tensor newBoxes, Tensor newMasks) {
         return new Target(newBoxes, labels, newMasks);
     }
+
+    /** This target's tensors on {@code device} (itself when they are there already). */
+    public Target to(org.cassl.tensor.Device device) {
+        if (boxes.device().equals(device)) {
+            return this;
+        }
+        return new Target(boxes.to(device), labels.to(device), masks == null ? null : masks.to(device));
+    }
 }

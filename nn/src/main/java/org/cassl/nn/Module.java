@@ -297,6 +297,19 @@ public abstract class Module {
         return training;
     }
 
+    /** The device of the module's first parameter or buffer (the CPU for a module with neither). */
+    public Device device() {
+        for (Module m : namedModules().values()) {
+            for (Parameter p : m.parameters.values()) {
+                return p.data().device();
+            }
+            for (Buffer b : m.buffers.values()) {
+                return b.tensor().device();
+            }
+        }
+        return Device.CPU;
+    }
+
     /** Moves every parameter and buffer to {@code device}; returns this. */
     public Module to(Device device) {
         for (Module m : namedModules().values()) {

@@ -1,5 +1,6 @@
 package org.cassl.training.api;
 
+import org.cassl.tensor.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -299,7 +300,7 @@ public final class CaSslJob extends Job {
 
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
-        Devices.resolve(b.device());
+        Device device = Errors.loading(() -> Devices.resolve(b.device()));
         FcosConfig parsed = Errors.loading(() -> ModelFiles.config(b.config));
         BackboneWeights.Plan backbone = b.backboneWeights == null ? null
                 : Errors.loading(() -> BackboneWeights.plan(b.backboneWeights, b.config, parsed));
@@ -346,7 +347,7 @@ public final class CaSslJob extends Job {
         };
         Map<String, Map<String, Double>> results;
         try {
-            results = new CaSslPipeline(cfg, bridge, cancellation).run();
+            results = new CaSslPipeline(cfg, bridge, cancellation).device(device).run();
         } catch (Stop e) {
             return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, Map.of(),
                     "ca-ssl: cancelled during pseudo-labelling; resumable");

@@ -1,5 +1,6 @@
 package org.cassl.training.api;
 
+import org.cassl.tensor.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -393,7 +394,7 @@ public final class TrainingJob extends Job {
 
     @Override
     JobResult execute(CancellationToken cancellation, boolean again) {
-        Devices.resolve(b.device());
+        Device device = Errors.loading(() -> Devices.resolve(b.device()));
         FcosConfig parsed = Errors.loading(() -> ModelFiles.config(b.config));
         BackboneWeights.Plan backbone = null;
         FcosConfig cfg = parsed;
@@ -426,7 +427,7 @@ public final class TrainingJob extends Job {
             throw new DataException(b.out + " already holds a run; use resume(true) to continue it, or another output "
                     + "folder");
         }
-        TrainOutcome outcome = new TrainRun(spec).listener(listeners).cancellation(cancellation).run(resume);
+        TrainOutcome outcome = new TrainRun(spec).device(device).listener(listeners).cancellation(cancellation).run(resume);
         boolean done = outcome.status() == TrainOutcome.Status.COMPLETED;
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         if (done && !outcome.finalMetrics().isEmpty()) {

@@ -67,7 +67,7 @@ public final class DetectionEvaluator {
                 List<CocoImage> chunk = images.subList(s, Math.min(images.size(), s + batchSize));
                 List<Tensor> batch = new ArrayList<>();
                 for (CocoImage im : chunk) {
-                    batch.add(Images.read(root.resolve(im.fileName())).toTensor());
+                    batch.add(Images.read(root.resolve(im.fileName())).toTensor().to(model.device()));
                 }
                 List<Detections> dets = model.detect(batch);
                 for (int i = 0; i < chunk.size(); i++) {

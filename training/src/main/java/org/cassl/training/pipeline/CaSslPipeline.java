@@ -1,5 +1,6 @@
 package org.cassl.training.pipeline;
 
+import org.cassl.tensor.Device;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,11 +48,18 @@ public final class CaSslPipeline {
     private final CaSslConfig cfg;
     private final Listener listener;
     private final CancellationToken cancellation;
+    private Device device = Device.CPU;
 
     public CaSslPipeline(CaSslConfig cfg, Listener listener, CancellationToken cancellation) {
         this.cfg = cfg;
         this.listener = listener == null ? new Listener() { } : listener;
         this.cancellation = cancellation == null ? new CancellationToken() : cancellation;
+    }
+
+    /** Where every stage trains and the teacher labels (default: the CPU); returns this. */
+    public CaSslPipeline device(Device device) {
+        this.device = device;
+        return this;
     }
 
     /** The folder of a stage's run. */
@@ -87,6 +95,7 @@ public final class CaSslPipeline {
                     ? cfg.model().withScoreThresh(cfg.pseudo().tau()) : cfg.model();
             Fcos teacher = Fcos.forLoading(teacherCfg);
             Weights.loadInto(teacher, TrainRun.weightsOf(baseline), true);
+            teacher.to(device);
             new PseudoLabeler(teacher, cfg.pseudo(), TrainRun.weightsOf(baseline).toString())
                     .run(cfg.unlabeled(), pseudo, listener.pseudoLabelProgress(cfg.unlabeled().fileNames().size()));
         }
@@ -120,7 +129,7 @@ public final class CaSslPipeline {
     }
 
     private TrainOutcome train(TrainSpec spec) {
-        TrainRun run = new TrainRun(spec).cancellation(cancellation).listener(listener.trainingListener(spec.stage()));
+        TrainRun run = new TrainRun(spec).device(device).cancellation(cancellation).listener(listener.trainingListener(spec.stage()));
         return run.run(true);
     }
 

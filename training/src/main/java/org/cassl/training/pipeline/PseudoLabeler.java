@@ -187,7 +187,7 @@ public final class PseudoLabeler {
             return out;
         }
         List<Tensor> tensors = new ArrayList<>();
-        images.forEach(d -> tensors.add(d.toTensor().to(teacher.backbone().parameters().get(0).data().device())));
+        images.forEach(d -> tensors.add(d.toTensor().to(teacher.device())));
         List<Detections> dets = teacher.detect(tensors, options.tau());
         for (int k = 0; k < indices.size(); k++) {
             out.add(record(indices.get(k), images.get(k).width(), images.get(k).height(),

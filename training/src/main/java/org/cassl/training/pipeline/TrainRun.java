@@ -1,5 +1,6 @@
 package org.cassl.training.pipeline;
 
+import org.cassl.tensor.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -52,6 +53,7 @@ public final class TrainRun {
     private final TrainSpec spec;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private CancellationToken cancellation = new CancellationToken();
+    private Device device = Device.CPU;
 
     public TrainRun(TrainSpec spec) {
         this.spec = spec;
@@ -59,6 +61,15 @@ public final class TrainRun {
 
     public TrainRun listener(TrainingListener l) {
         listeners.add(l);
+        return this;
+    }
+
+    /**
+     * Where to train: the model, its gradients and optimizer state live there, and each batch is
+     * uploaded there after decoding on the loader's threads (default: the CPU).
+     */
+    public TrainRun device(Device device) {
+        this.device = device;
         return this;
     }
 
@@ -95,6 +106,9 @@ public final class TrainRun {
         }
         FcosConfig cfg = spec.model();
         Fcos model = initialModel();
+        if (!device.isCpu()) {
+            model.to(device);
+        }
         boolean masks = cfg.maskHead() != FcosConfig.MaskHead.NONE;
         CocoTrainDataset data = new CocoTrainDataset(spec.train(), new DatasetRoot(spec.trainImages()), spec.labels(), masks,
                 spec.augmentation(), cfg.numClasses());
@@ -131,12 +145,13 @@ public final class TrainRun {
     }
 
     static LossFunction<DetectionSample> lossFunction(Fcos model) {
+        Device device = model.device();
         return (batch, rng) -> {
             List<Tensor> images = new ArrayList<>();
             List<Target> targets = new ArrayList<>();
             for (DetectionSample s : batch) {
-                images.add(s.image());
-                targets.add(s.target());
+                images.add(s.image().to(device));
+                targets.add(s.target().to(device));
             }
             Map<String, Variable> l = model.losses(images, targets, rng);
             return l;
