@@ -56,10 +56,22 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheAppUsesCommandLinePlottingAndPdfLibraries() {
+    void onlyTheAppUsesPlottingAndPdfLibraries() {
         noClasses().that().resideOutsideOfPackage("org.cassl.app..").should().dependOnClassesThat()
-                .resideInAnyPackage("picocli..", "org.knowm.xchart..", "org.apache.pdfbox..", "de.rototor..")
-                .check(classes);
+                .resideInAnyPackage("org.knowm.xchart..", "org.apache.pdfbox..", "de.rototor..").check(classes);
+    }
+
+    @Test
+    void onlyTheFrontEndsUsePicocli() {
+        // the app's command line, and the spark module's entry point for spark-submit (its jar has no app)
+        noClasses().that().resideOutsideOfPackages("org.cassl.app..", "org.cassl.spark.cli..").should()
+                .dependOnClassesThat().resideInAPackage("picocli..").check(classes);
+    }
+
+    @Test
+    void theLibraryNeverSeesSpark() {
+        noClasses().that().resideOutsideOfPackages("org.cassl.spark..", "org.cassl.app..").should()
+                .dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..").check(classes);
     }
 
     @Test
