@@ -3,13 +3,19 @@ package org.cassl.detection.kernels;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import org.cassl.tensor.Backend;
 import org.cassl.tensor.BackendUnavailableException;
+import org.cassl.tensor.Backends;
 import org.cassl.tensor.Device;
 
 /** Lookup and cache behind {@link DetectionKernels#forDevice}. */
 final class KernelRegistry {
     static final DetectionKernels CPU = new CpuDetectionKernels();
-    private static final Map<Device, DetectionKernels> CACHE = new ConcurrentHashMap<>();
+    /** Kernels per device, with the backend instance they were made for. */
+    private static final Map<Device, Entry> CACHE = new ConcurrentHashMap<>();
+
+    private record Entry(Backend backend, DetectionKernels kernels) {
+    }
 
     private KernelRegistry() {
     }
@@ -18,8 +24,24 @@ final class KernelRegistry {
         if (device == null) {
             throw new IllegalArgumentException("device must not be null");
         }
-        DetectionKernels k = CACHE.get(device);
-        return k != null ? k : CACHE.computeIfAbsent(device, KernelRegistry::find);
+        Backend current = currentBackend(device);
+        Entry e = CACHE.get(device);
+        if (e != null && e.backend() == current) {
+            return e.kernels();
+        }
+        // a device whose backend was replaced (Backends.install, a closed and reopened CUDA
+        // context) gets kernels bound to the new backend, never ones bound to a closed one
+        DetectionKernels k = find(device);
+        CACHE.put(device, new Entry(current, k));
+        return k;
+    }
+
+    private static Backend currentBackend(Device device) {
+        try {
+            return Backends.forDevice(device);
+        } catch (RuntimeException unusable) {
+            return null;
+        }
     }
 
     private static DetectionKernels find(Device device) {
