@@ -69,7 +69,7 @@ public final class DetectBench {
             return new Result("detect", shape, threads, reps, median, times[0], Double.NaN, null, null, null,
                     "not requested", extra);
         }
-        PythonPeer.Outcome o = PythonPeer.run("detect_peer.py", threads, List.of("--backbone", backbone, "--batch",
+        PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "detect", "--backbone", backbone, "--batch",
                 Integer.toString(batch), "--size", Integer.toString(size), "--max-size", Integer.toString(maxSize),
                 "--threads", Integer.toString(threads), "--fpn-channels", Integer.toString(fpnChannels), "--num-classes",
                 Integer.toString(numClasses), "--warmup", Integer.toString(warmup), "--reps", Integer.toString(reps)));

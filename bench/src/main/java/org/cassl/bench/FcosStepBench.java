@@ -109,7 +109,7 @@ public final class FcosStepBench {
             return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, null, null, null,
                     "not requested", extra);
         }
-        PythonPeer.Outcome o = PythonPeer.run("fcos_step_peer.py", threads, List.of("--backbone", backbone, "--batch",
+        PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", backbone, "--batch",
                 Integer.toString(batch), "--size", Integer.toString(size), "--threads", Integer.toString(threads),
                 "--fpn-channels", Integer.toString(fpnChannels), "--num-classes", Integer.toString(numClasses), "--reps",
                 Integer.toString(reps)));

@@ -77,7 +77,7 @@ public final class CaSslJob extends Job {
      * stage (the warmup as many), batch 8, learning rate 0.01, seed 0, tau 0.5, 2 loader threads,
      * the class-agnostic warmup only, CPU.
      */
-    public static final class Builder extends JobBuilder<Builder> {
+    public static final class Builder extends TrainingSettings<Builder> {
         private final Path config;
         private final Path labeled;
         private final Path labeledImages;
@@ -87,17 +87,10 @@ public final class CaSslJob extends Job {
         private final Path out;
         private long iterations = Defaults.CA_SSL_ITERS;
         private Long warmupIterations;
-        private int batchSize = Defaults.BATCH;
-        private double lr = Defaults.LR;
-        private long seed = Defaults.SEED;
-        private int workers = Defaults.WORKERS;
         private double tau = Defaults.TAU;
-        private int evalEvery = Defaults.EVAL_EVERY;
         private int lrWarmup = 500;
-        private int checkpointEvery = Defaults.CHECKPOINT_EVERY;
         private boolean classAware;
         private boolean classAgnostic = true;
-        private Path backboneWeights;
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -140,62 +133,6 @@ public final class CaSslJob extends Job {
         }
 
         /**
-         * Images per step (default 8).
-         *
-         * @param n 1 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is less than 1
-         */
-        public Builder batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("batchSize must be at least 1, got " + n);
-            }
-            this.batchSize = n;
-            return this;
-        }
-
-        /**
-         * Base learning rate (default 0.01).
-         *
-         * @param lr positive
-         * @return this builder
-         * @throws IllegalArgumentException if {@code lr} is not positive
-         */
-        public Builder learningRate(double lr) {
-            if (!(lr > 0)) {
-                throw new IllegalArgumentException("learningRate must be positive, got " + lr);
-            }
-            this.lr = lr;
-            return this;
-        }
-
-        /**
-         * Seed (default 0).
-         *
-         * @param seed any value
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Data-loading threads (default 2).
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder workers(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("workers must be 0 or more, got " + n);
-            }
-            this.workers = n;
-            return this;
-        }
-
-        /**
          * Pseudo-label score threshold (default 0.5).
          *
          * @param tau in [0, 1]
@@ -211,19 +148,6 @@ public final class CaSslJob extends Job {
         }
 
         /**
-         * Validate the teacher and the fine-tuned model every this many iterations, for learning
-         * curves in their {@code metrics.jsonl} (default 0: only at the end).
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder evalEvery(int n) {
-            this.evalEvery = atLeast(0, n, "evalEvery");
-            return this;
-        }
-
-        /**
          * The longest linear learning-rate warmup of a stage, in iterations: each stage warms up
          * for min(n, its iterations / 5) (default 500, the training default).
          *
@@ -233,18 +157,6 @@ public final class CaSslJob extends Job {
          */
         public Builder learningRateWarmup(int n) {
             this.lrWarmup = atLeast(0, n, "learningRateWarmup");
-            return this;
-        }
-
-        /**
-         * Write a checkpoint every this many iterations (default 200; the last iteration always does).
-         *
-         * @param n 1 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is less than 1
-         */
-        public Builder checkpointEvery(int n) {
-            this.checkpointEvery = atLeast(1, n, "checkpointEvery");
             return this;
         }
 
@@ -263,23 +175,6 @@ public final class CaSslJob extends Job {
             }
             this.classAgnostic = classAgnostic;
             this.classAware = classAware;
-            return this;
-        }
-
-        /**
-         * Start every stage that starts fresh (the baseline/teacher and each warmup) from the same
-         * torchvision ImageNet classification checkpoint of the config's {@code backbone} in the
-         * backbone body; the fine-tunes start from their warmups as without it. The rules of
-         * {@link TrainingJob.Builder#backboneWeights} apply (FrozenBatchNorm2d and 3 trainable
-         * backbone layers unless the config sets them; {@link ModelLoadException} for a checkpoint
-         * that does not fit). Default: none.
-         *
-         * @param weights the ImageNet checkpoint (safetensors or {@code .pth})
-         * @return this builder
-         * @throws NullPointerException if {@code weights} is null
-         */
-        public Builder backboneWeights(Path weights) {
-            this.backboneWeights = Objects.requireNonNull(weights, "weights");
             return this;
         }
 

@@ -76,27 +76,20 @@ public final class TrainingJob extends Job {
      * min(500, iterations/5), seed 0, 2 loader threads, a checkpoint every 200 iterations,
      * evaluation at the end only, augmentation on, CPU.
      */
-    public static final class Builder extends JobBuilder<Builder> {
+    public static final class Builder extends TrainingSettings<Builder> {
         private final Path config;
         private final Path annotations;
         private final Path images;
         private final Path out;
         private Long iterations;
         private int epochs = Defaults.EPOCHS;
-        private int batchSize = Defaults.BATCH;
-        private double lr = Defaults.LR;
         private String optimizer = Defaults.OPTIMIZER;
         private String schedule = Defaults.SCHEDULE;
         private int warmupIters = Defaults.WARMUP_ITERS;
         private double weightDecay = Defaults.WEIGHT_DECAY;
-        private long seed = Defaults.SEED;
-        private int workers = Defaults.WORKERS;
-        private int evalEvery = Defaults.EVAL_EVERY;
-        private int checkpointEvery = Defaults.CHECKPOINT_EVERY;
         private Path valAnnotations;
         private Path valImages;
         private Path init;
-        private Path backboneWeights;
         private boolean reinitClassLogits;
         private boolean classAgnostic;
         private boolean augment = true;
@@ -137,36 +130,6 @@ public final class TrainingJob extends Job {
             }
             this.epochs = n;
             this.iterations = null;
-            return this;
-        }
-
-        /**
-         * Images per step (default 8).
-         *
-         * @param n 1 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is less than 1
-         */
-        public Builder batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("batchSize must be at least 1, got " + n);
-            }
-            this.batchSize = n;
-            return this;
-        }
-
-        /**
-         * Base learning rate (default 0.01).
-         *
-         * @param lr positive
-         * @return this builder
-         * @throws IllegalArgumentException if {@code lr} is not positive
-         */
-        public Builder learningRate(double lr) {
-            if (!(lr > 0)) {
-                throw new IllegalArgumentException("learningRate must be positive, got " + lr);
-            }
-            this.lr = lr;
             return this;
         }
 
@@ -233,64 +196,6 @@ public final class TrainingJob extends Job {
         }
 
         /**
-         * Seed of the initialisation, data order and augmentation (default 0).
-         *
-         * @param seed any value
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Data-loading threads (default 2; 0 loads on the training thread). The results do not
-         * depend on it.
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder workers(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("workers must be 0 or more, got " + n);
-            }
-            this.workers = n;
-            return this;
-        }
-
-        /**
-         * Evaluate on the validation data every {@code n} iterations (default 0: at the end only).
-         *
-         * @param n 0 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is negative
-         */
-        public Builder evalEvery(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("evalEvery must be 0 or more, got " + n);
-            }
-            this.evalEvery = n;
-            return this;
-        }
-
-        /**
-         * Write a checkpoint every {@code n} iterations (default 200; the last iteration and a
-         * cancellation always write one).
-         *
-         * @param n 1 or more
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is less than 1
-         */
-        public Builder checkpointEvery(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("checkpointEvery must be at least 1, got " + n);
-            }
-            this.checkpointEvery = n;
-            return this;
-        }
-
-        /**
          * Validation data, evaluated at the end (and every {@link #evalEvery} iterations).
          *
          * @param annotations validation annotations (COCO)
@@ -316,25 +221,6 @@ public final class TrainingJob extends Job {
         public Builder init(Path weights, boolean reinitClassLogits) {
             this.init = Objects.requireNonNull(weights, "weights");
             this.reinitClassLogits = reinitClassLogits;
-            return this;
-        }
-
-        /**
-         * Start the backbone body from a torchvision ImageNet classification checkpoint of the
-         * config's {@code backbone} ({@code conv1.*}, {@code bn1.*}, {@code layer1..4.*}; {@code fc.*}
-         * is ignored), safetensors or a PyTorch {@code .pth}; the rest of the model is freshly
-         * initialised. With it, torchvision's rules for a pretrained backbone apply: FrozenBatchNorm2d
-         * and 3 trainable backbone layers, unless the config sets {@code frozen_bn} or
-         * {@code trainable_backbone_layers} itself ({@code train.json} says which applied). A
-         * checkpoint that does not fit (a missing or mis-shaped tensor, another architecture) makes
-         * {@link Job#run()} throw {@link ModelLoadException}. Default: none.
-         *
-         * @param weights the ImageNet checkpoint
-         * @return this builder
-         * @throws NullPointerException if {@code weights} is null
-         */
-        public Builder backboneWeights(Path weights) {
-            this.backboneWeights = Objects.requireNonNull(weights, "weights");
             return this;
         }
 
