@@ -159,6 +159,10 @@ public final class SparkPseudoLabel {
                         .mapPartitions(it -> labelPartitions(it, spec, bModel.value(), bManifest.value(), bConf.value(), partsUri, nParts))
                         .count();
             } catch (Exception e) {
+                // the failed job's other tasks may still be writing: wait for them to stop, then drop
+                // their temporary files, so only whole parts stay behind
+                awaitNoActiveStages(sc, 60_000);
+                removeTemporaries(outFs, partsDir);
                 throw new UserInputException("pseudo-labelling failed: " + rootMessage(e) + "; finished parts are kept in "
                         + partsDir + " and a rerun continues from them", e);
             } finally {
@@ -205,6 +209,42 @@ public final class SparkPseudoLabel {
 
     static Path partPath(Path partsDir, int p) {
         return new Path(partsDir, String.format("part-%05d.jsonl", p));
+    }
+
+    private static void awaitNoActiveStages(JavaSparkContext sc, long timeoutMillis) {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while ((sc.statusTracker().getActiveStageIds().length > 0 || runningTasks(sc) > 0)
+                && System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static int runningTasks(JavaSparkContext sc) {
+        int n = 0;
+        for (org.apache.spark.SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
+            n += e.numRunningTasks();
+        }
+        return n;
+    }
+
+    private static void removeTemporaries(FileSystem fs, Path partsDir) {
+        try {
+            if (!fs.exists(partsDir)) {
+                return;
+            }
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(partsDir)) {
+                if (f.getPath().getName().startsWith("._tmp-")) {
+                    fs.delete(f.getPath(), false);
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: a rerun ignores temporaries and writes every part atomically anyway
+        }
     }
 
     private static void checkOutput(FileSystem fs, Path out) {
