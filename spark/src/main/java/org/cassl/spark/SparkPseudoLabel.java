@@ -226,7 +226,7 @@ public final class SparkPseudoLabel {
 
     private static int runningTasks(JavaSparkContext sc) {
         int n = 0;
-        for (org.apache.spark.SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
+        for (org.apache.spark.SparkExecutorInfo e : sc.sc().statusTracker().getExecutorInfos()) {
             n += e.numRunningTasks();
         }
         return n;
