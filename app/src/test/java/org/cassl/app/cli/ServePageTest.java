@@ -116,16 +116,32 @@ class ServePageTest {
                 assertEquals("done", canvas.getAttribute("data-state"), driver.findElement(By.id("status")).getText());
                 double minScore = Double.parseDouble(driver.findElement(By.id("minScore")).getAttribute("value"));
                 ArrayNode above = filter(service, minScore);
-                System.out.println("ServePageTest: " + service.size() + " detection(s), " + above.size() + " at score >= " + minScore);
                 assertShown(above, canvas);
                 assertTrue(driver.findElement(By.id("status")).getText().startsWith(service.size() + " detection(s)"),
                         driver.findElement(By.id("status")).getText());
 
-                // the slider to 0: every detection the service returned is drawn
-                ((JavascriptExecutor) driver).executeScript(
-                        "const s = document.getElementById('minScore'); s.value = '0'; s.dispatchEvent(new Event('input'));");
-                wait.until(d -> Integer.toString(service.size()).equals(canvas.getAttribute("data-count")));
-                assertShown(service, canvas);
+                // the slider between the scores (some boxes drawn, some not), then to 0 (all drawn)
+                double[] scores = new double[service.size()];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = service.get(i).get("score").asDouble();
+                }
+                java.util.Arrays.sort(scores);
+                // a slider position (0.01 steps) strictly above the lowest score and at most the highest
+                int lo = (int) Math.floor(scores[0] * 100) + 1;
+                int hi = (int) Math.floor(scores[scores.length - 1] * 100);
+                assertTrue(lo <= hi, "scores " + scores[0] + ".." + scores[scores.length - 1] + " cannot be split by the slider");
+                double mid = (lo + hi) / 2 / 100.0;
+                for (double v : new double[] {mid, 0}) {
+                    ArrayNode expected = filter(service, v);
+                    ((JavascriptExecutor) driver).executeScript("const s = document.getElementById('minScore');"
+                            + " s.value = arguments[0]; s.dispatchEvent(new Event('input'));", String.format(java.util.Locale.ROOT, "%.2f", v));
+                    wait.until(d -> Integer.toString(expected.size()).equals(canvas.getAttribute("data-count")));
+                    assertShown(expected, canvas);
+                    if (v > 0) {
+                        assertTrue(expected.size() > 0 && expected.size() < service.size(),
+                                "min score " + v + " should split the boxes: " + expected.size() + " of " + service.size());
+                    }
+                }
                 assertEquals(80L, ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].width;", canvas))
                         .longValue());
             } finally {
