@@ -103,7 +103,7 @@ public final class DetectMemoryBench {
                 images.add(image(i, size));
             }
             List<Sample> out = new ArrayList<>();
-            String nativeKind = nmtCommittedMiB() >= 0 ? "nmt-nonheap" : "rss";
+            String nativeKind = nativeKind();
             Detector detector = Detector.load(config, weights);
             try {
                 int warm = Math.max(threads, Math.min(20, calls / 10));
@@ -163,7 +163,13 @@ public final class DetectMemoryBench {
         return im;
     }
 
-    private static Sample sample(String label, int calls, String nativeKind) {
+    /**
+     * Takes one sample now (after three full GCs), as {@link #run} does; shared with the service's
+     * soak run ({@code cassl bench serve --soak}).
+     *
+     * @param nativeKind {@link #nativeKind()}
+     */
+    public static Sample sample(String label, int calls, String nativeKind) {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
@@ -179,6 +185,11 @@ public final class DetectMemoryBench {
         }
         double nat = nativeKind.equals("rss") ? rssMiB() : nmtCommittedMiB();
         return new Sample(label, calls, heap, direct, mapped, nat);
+    }
+
+    /** "nmt-nonheap" when the JVM runs with native memory tracking, else "rss". */
+    public static String nativeKind() {
+        return nmtCommittedMiB() >= 0 ? "nmt-nonheap" : "rss";
     }
 
     /** NMT's committed total minus the Java heap's committed part, in MiB, or -1 when native memory tracking is off. */

@@ -8,6 +8,7 @@ import org.cassl.bench.FcosStepBench;
 import org.cassl.bench.GemmBench;
 import org.cassl.bench.NmsBench;
 import org.cassl.bench.Result;
+import org.cassl.app.serve.ServeBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks. With PyTorch/numpy installed for /usr/bin/python3 the peer runs side by side in the",
             "same invocation (same shape, same thread count) and the ratio is printed (speedup_over_peer > 1: we are faster)."},
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Nms.class, BenchCommand.FcosStep.class, BenchCommand.Detect.class,
-            BenchCommand.DetectMemory.class, CommandLine.HelpCommand.class})
+            BenchCommand.DetectMemory.class, BenchCommand.Serve.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -195,6 +196,73 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.print(DetectMemoryBench.run(calls, size, threads, samples).table());
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"The HTTP service (cassl serve's DetectionServer on an ephemeral 127.0.0.1 port, random-weight",
+                "FCOS) under C concurrent clients each posting the same S x S PNG N times: requests/s, p50/p99 latency,",
+                "and beside it the same model called directly (Detector.detect on the decoded image) from C threads;",
+                "overhead = direct calls/s over requests/s (HTTP, PNG decoding and JSON).",
+                "--soak R: instead send R requests from the largest client count and sample heap after GC, direct",
+                "buffers and native memory (NMT committed with CASSL_JAVA_OPTS=-XX:NativeMemoryTracking=summary,",
+                "else RSS) every --every requests."})
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--clients", split = ",", defaultValue = "1,4,16", paramLabel = "C[,C...]",
+                description = "Concurrent client counts (default: ${DEFAULT-VALUE}).")
+        int[] clients;
+
+        @Option(names = "--requests", defaultValue = "20", paramLabel = "N", description = "Requests per client (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--size", defaultValue = "320", paramLabel = "S",
+                description = "PNG side and the model's min/max size (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--threads", defaultValue = "2", paramLabel = "T",
+                description = "Server detections at once and CPU pool threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--backbone", defaultValue = "resnet18", description = "resnet18|resnet34|resnet50 (default: ${DEFAULT-VALUE}).")
+        String backbone;
+
+        @Option(names = "--fpn-channels", defaultValue = "256", description = "FPN channels (default: ${DEFAULT-VALUE}).")
+        int fpnChannels;
+
+        @Option(names = "--num-classes", defaultValue = "91", description = "Classes incl. background (default: ${DEFAULT-VALUE}).")
+        int numClasses;
+
+        @Option(names = "--warmup", defaultValue = "4", description = "Untimed requests and direct calls first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--soak", defaultValue = "0", paramLabel = "R", description = "Memory over R requests instead (see above).")
+        int soak;
+
+        @Option(names = "--every", defaultValue = "1000", paramLabel = "K", description = "--soak: sample every K requests (default: ${DEFAULT-VALUE}).")
+        int every;
+
+        @Option(names = "--json", description = "One JSON line per client count.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            ServeBench.Setup setup = new ServeBench.Setup(backbone, size, fpnChannels, numClasses, threads, requests, warmup);
+            if (soak > 0) {
+                int c = java.util.Arrays.stream(clients).max().orElse(1);
+                System.out.println("serve soak: " + soak + " requests from " + c + " clients, " + setup.shape() + ", "
+                        + threads + " thread(s)");
+                System.out.print(ServeBench.soak(setup, c, soak, every, s -> { }).table());
+                return 0;
+            }
+            if (!json) {
+                System.out.println("serve: " + setup.shape() + ", " + threads + " thread(s), " + requests + " request(s) per client");
+                System.out.println(ServeBench.header());
+            }
+            ServeBench.run(setup, clients, r -> {
+                System.out.println(json ? r.toJson(setup) : ServeBench.line(r));
+                System.out.flush();
+            });
             return 0;
         }
     }
