@@ -65,4 +65,21 @@ public final class SparkRunner {
             sc.stop();
         }
     }
+
+    /** Runs data-parallel training in a fresh context; the result's one-line message. */
+    public static String train(String master, Map<String, String> extra, SparkTrain.Spec spec) {
+        if (master == null && !extra.containsKey("spark.master") && System.getProperty("spark.master") == null) {
+            master = "local[" + spec.replicas() + "]"; // a barrier stage needs a slot per replica
+        }
+        JavaSparkContext sc = start(master, extra, "cassl train");
+        try {
+            sc.setLogLevel("WARN");
+            SparkTrain.Result r = SparkTrain.run(sc, spec);
+            return String.format(java.util.Locale.ROOT, "%s; %d replicas x batch %d on %s in %.1f s (rank 0: %.1f s in all-reduce, %.1f MB sent)"
+                    + " -> %s", r.message(), spec.replicas(), spec.batch(), sc.master(), r.seconds(), r.allReduceSeconds(),
+                    r.bytesSent() / 1e6, r.weights());
+        } finally {
+            sc.stop();
+        }
+    }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cassl spark}: the stages on Apache Spark (embedded {@code local[*]} by default). */
-@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {SparkPseudoLabelCommand.class},
+@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {SparkPseudoLabelCommand.class, SparkTrainCommand.class},
         description = {"Run cassl stages on Apache Spark: embedded local[*] by default, or any master (--master, spark-submit).",
             "Spark is a provided dependency: ./cassl adds spark/target/lib (mvn -pl spark -am package) when present."})
 public final class SparkCommand implements Runnable {

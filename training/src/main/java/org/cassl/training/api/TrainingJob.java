@@ -21,6 +21,7 @@ import org.cassl.training.data.LabelMode;
 import org.cassl.training.pipeline.TrainRun;
 import org.cassl.training.pipeline.TrainSpec;
 import org.cassl.training.trainer.CancellationToken;
+import org.cassl.training.trainer.GradientSync;
 import org.cassl.training.trainer.TrainOptions;
 import org.cassl.training.trainer.TrainOutcome;
 
@@ -259,6 +260,32 @@ public final class TrainingJob extends Job {
         }
 
         /**
+         * Run as replica {@code rank} of {@code world} data-parallel replicas (the Spark front end
+         * uses this): {@link #batchSize} is then the global batch (a multiple of {@code world}), each
+         * replica trains on its slice of every global batch, {@code sync} averages the gradients
+         * after each backward pass, and only rank 0 writes the run folder's checkpoints, final
+         * weights and evaluation (the others resume from them).
+         *
+         * @param rank  this replica, 0 to world - 1
+         * @param world the number of replicas
+         * @param sync  the gradient all-reduce shared by the replicas
+         * @return this builder
+         */
+        public Builder replica(int rank, int world, GradientSync sync) {
+            if (world < 1 || rank < 0 || rank >= world) {
+                throw new IllegalArgumentException("replica " + rank + " of " + world);
+            }
+            this.replicaRank = rank;
+            this.replicaWorld = world;
+            this.replicaSync = Objects.requireNonNull(sync, "sync");
+            return this;
+        }
+
+        private int replicaRank = 0;
+        private int replicaWorld = 1;
+        private GradientSync replicaSync = GradientSync.NONE;
+
+        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -313,7 +340,8 @@ public final class TrainingJob extends Job {
             throw new DataException(b.out + " already holds a run; use resume(true) to continue it, or another output "
                     + "folder");
         }
-        TrainOutcome outcome = new TrainRun(spec).device(device).listener(listeners).cancellation(cancellation).run(resume);
+        TrainOutcome outcome = new TrainRun(spec).device(device).listener(listeners).cancellation(cancellation)
+                .replica(b.replicaRank, b.replicaWorld, b.replicaSync).run(resume);
         boolean done = outcome.status() == TrainOutcome.Status.COMPLETED;
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         if (done && !outcome.finalMetrics().isEmpty()) {

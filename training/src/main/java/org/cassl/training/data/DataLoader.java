@@ -113,6 +113,9 @@ public final class DataLoader<T> implements AutoCloseable {
         int[] perm = permutation(scheduledEpoch);
         int start = scheduledBatch * batchSize;
         int end = Math.min(perm.length, start + batchSize);
+        int len = end - start;
+        end = start + (int) ((long) len * (shardRank + 1) / shardWorld);
+        start = start + (int) ((long) len * shardRank / shardWorld);
         List<Future<T>> batch = new ArrayList<>(end - start);
         for (int i = start; i < end; i++) {
             int index = perm[i];
@@ -156,6 +159,28 @@ public final class DataLoader<T> implements AutoCloseable {
     }
 
     private int orderEpoch = -1;
+    private int shardRank = 0;
+    private int shardWorld = 1;
+
+    /**
+     * Data-parallel sharding: batches are still formed as for the global batch size (the same
+     * permutation, positions and per-sample generators as one replica), but this loader decodes and
+     * returns only replica {@code rank}'s contiguous slice of each (of {@code world} near-equal
+     * slices). Call before the first {@link #next()}.
+     *
+     * @return this loader
+     */
+    public DataLoader<T> shard(int rank, int world) {
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("shard " + rank + " of " + world);
+        }
+        if (!inFlight.isEmpty()) {
+            throw new IllegalStateException("shard before the first batch");
+        }
+        this.shardRank = rank;
+        this.shardWorld = world;
+        return this;
+    }
 
     /** A well-mixed seed for (seed, epoch, index). */
     static long mix(long seed, int epoch, int index) {

@@ -30,6 +30,7 @@ import org.cassl.training.eval.DetectionEvaluator;
 import org.cassl.training.model.BackboneWeights;
 import org.cassl.training.data.DetectionSample;
 import org.cassl.training.trainer.CancellationToken;
+import org.cassl.training.trainer.GradientSync;
 import org.cassl.training.trainer.LossFunction;
 import org.cassl.training.trainer.TrainOutcome;
 import org.cassl.training.trainer.Trainer;
@@ -73,6 +74,28 @@ public final class TrainRun {
         return this;
     }
 
+    /**
+     * Runs this stage as replica {@code rank} of {@code world} data-parallel replicas: the spec's
+     * batch size is the global batch, this replica trains on its slice of each global batch and
+     * {@code sync} averages the gradients. Rank 0 owns the run folder (description, checkpoints,
+     * final weights, evaluation); the others keep only their metrics, under
+     * {@code out/replicas/rank-N}, and resume from rank 0's checkpoints (so {@code out} must be a
+     * folder every replica sees).
+     */
+    public TrainRun replica(int rank, int world, GradientSync sync) {
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("replica " + rank + " of " + world);
+        }
+        this.rank = rank;
+        this.world = world;
+        this.sync = sync;
+        return this;
+    }
+
+    private int rank = 0;
+    private int world = 1;
+    private GradientSync sync = GradientSync.NONE;
+
     public TrainRun cancellation(CancellationToken token) {
         this.cancellation = token;
         return this;
@@ -93,16 +116,17 @@ public final class TrainRun {
      * not retrained when resuming.
      */
     public TrainOutcome run(boolean resume) {
-        Path out = spec.out();
-        boolean hasCheckpoints = !new CheckpointStore(out, 1).list().isEmpty();
-        if (!resume && (hasCheckpoints || Files.exists(weightsOf(out)))) {
+        Path shared = spec.out();
+        Path out = rank == 0 ? shared : shared.resolve("replicas").resolve("rank-" + rank);
+        boolean hasCheckpoints = !new CheckpointStore(shared, 1).list().isEmpty();
+        if (!resume && (hasCheckpoints || Files.exists(weightsOf(shared)))) {
             throw new UserInputException(out + " already holds a run; pass --resume to continue it or choose another --out");
         }
         String fingerprint = fingerprint();
-        if (resume && isFinished(out)) {
-            checkFinishedFingerprint(out, fingerprint);
+        if (resume && isFinished(shared)) {
+            checkFinishedFingerprint(shared, fingerprint);
             return new TrainOutcome(TrainOutcome.Status.COMPLETED, spec.options().iterations(), null, readEval(out),
-                    spec.stage() + ": already finished in " + out);
+                    spec.stage() + ": already finished in " + shared);
         }
         FcosConfig cfg = spec.model();
         Fcos model = initialModel();
@@ -115,14 +139,17 @@ public final class TrainRun {
         writeDescription(out, fingerprint);
         Trainer<DetectionSample> trainer = new Trainer<>(spec.stage(), model, data, lossFunction(model), spec.options(), out,
                 fingerprint).cancellation(cancellation);
+        if (world > 1) {
+            trainer.shard(rank, world).gradientSync(sync, rank == 0 ? null : shared);
+        }
         listeners.forEach(trainer::addListener);
-        DetectionEvaluator evaluator = spec.val() == null ? null
+        DetectionEvaluator evaluator = spec.val() == null || rank != 0 ? null
                 : new DetectionEvaluator(spec.val(), new DatasetRoot(spec.valImages()), 8);
         if (evaluator != null) {
             trainer.evaluator(m -> evaluator.evaluate((Fcos) m, null).metrics());
         }
         TrainOutcome outcome = trainer.run(resume);
-        if (outcome.status() == TrainOutcome.Status.COMPLETED) {
+        if (outcome.status() == TrainOutcome.Status.COMPLETED && rank == 0) {
             Weights.save(model, weightsOf(out));
             writeJson(out.resolve("eval.json"), outcome.finalMetrics());
         }

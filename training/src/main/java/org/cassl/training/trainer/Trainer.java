@@ -94,6 +94,19 @@ public final class Trainer<B> {
         return this;
     }
 
+    /**
+     * Data-parallel sharding: {@link TrainOptions#batchSize} is the global batch; this replica
+     * takes slice {@code rank} of {@code world} of each global batch (see {@link DataLoader#shard}).
+     */
+    public Trainer<B> shard(int rank, int world) {
+        this.shardRank = rank;
+        this.shardWorld = world;
+        return this;
+    }
+
+    private int shardRank = 0;
+    private int shardWorld = 1;
+
     public Trainer<B> cancellation(CancellationToken token) {
         this.cancellation = token;
         return this;
@@ -144,7 +157,7 @@ public final class Trainer<B> {
         }
         List<Parameter> params = model.trainableParameters();
         DataLoader<B> loader = new DataLoader<>(dataset, options.batchSize(), true, true, options.seed(), options.workers(),
-                options.prefetch(), positionAfter(start));
+                options.prefetch(), positionAfter(start)).shard(shardRank, shardWorld);
         try (MetricsLog log = new MetricsLog(runDir.resolve("metrics.jsonl"), stage, start)) {
             List<TrainingListener> all = new ArrayList<>(listeners);
             all.add(0, log);

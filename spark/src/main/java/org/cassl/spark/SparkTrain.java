@@ -1,0 +1,174 @@
+package org.cassl.spark;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.cassl.training.UserInputException;
+import org.cassl.training.api.IterationProgress;
+import org.cassl.training.api.JobListener;
+import org.cassl.training.api.JobResult;
+import org.cassl.training.api.TrainingJob;
+
+/**
+ * {@code cassl train} as {@code replicas} data-parallel replicas in one Spark barrier stage
+ * ({@link DataParallel}): each replica builds the same {@link TrainingJob} (same config, data,
+ * seed, options) with the global batch {@code replicas x batch}, trains on its slice of every
+ * global batch, and averages gradients over the TCP ring after each backward pass. Rank 0 writes
+ * the run folder ({@code train.json}, checkpoints, {@code model.safetensors}, {@code eval.json});
+ * replicas always start in resume mode, so a stage Spark retries after a failure continues from
+ * rank 0's last checkpoint. The data and the run folder must be paths every executor sees (one
+ * machine, or a shared mount).
+ */
+public final class SparkTrain {
+    private SparkTrain() {
+    }
+
+    /**
+     * The options of {@code cassl train} (paths as strings), plus the replica count.
+     *
+     * @param batch            images per replica per step (the global batch is {@code replicas * batch})
+     * @param iters            optimiser steps, or null for {@code epochs}
+     * @param epochs           passes over the data (when {@code iters} is null), or null for the default
+     * @param retries          how often the driver starts the barrier stage again after a failure (Spark itself
+     *                         does not retry a failed barrier result stage); each retry resumes from rank 0's
+     *                         newest checkpoint
+     * @param failAtIteration  tests: replica {@code replicas - 1} fails once, in the stage's first attempt, after
+     *                         this iteration (-1: never)
+     */
+    public record Spec(String config, String ann, String images, String out, String valAnn, String valImages, String init,
+                       boolean reinitClassLogits, String backboneWeights, boolean classAgnostic, Long iters, Integer epochs,
+                       int batch, double lr, String optimizer, String schedule, int warmup, double weightDecay, long seed,
+                       int workers, int evalEvery, int checkpointEvery, boolean augment, boolean resume, int replicas,
+                       int retries, int failAtIteration) implements Serializable {
+        public Spec {
+            if (replicas < 1) {
+                throw new UserInputException("--replicas must be at least 1, got " + replicas);
+            }
+            if (batch < 1) {
+                throw new UserInputException("--batch must be at least 1, got " + batch);
+            }
+        }
+
+        /** The job one replica runs. */
+        TrainingJob.Builder job(int rank, org.cassl.training.trainer.GradientSync sync) {
+            TrainingJob.Builder b = TrainingJob.builder(Path.of(config), Path.of(ann), Path.of(images), Path.of(out))
+                    .batchSize(batch * replicas).learningRate(lr).optimizer(optimizer).schedule(schedule)
+                    .warmupIterations(warmup).weightDecay(weightDecay).seed(seed).workers(workers).evalEvery(evalEvery)
+                    .checkpointEvery(checkpointEvery).classAgnostic(classAgnostic).augment(augment).resume(true)
+                    .replica(rank, replicas, sync);
+            if (iters != null) {
+                b.iterations(iters);
+            } else if (epochs != null) {
+                b.epochs(epochs);
+            }
+            if (valAnn != null) {
+                b.validation(Path.of(valAnn), Path.of(valImages));
+            }
+            if (init != null) {
+                b.init(Path.of(init), reinitClassLogits);
+            }
+            if (backboneWeights != null) {
+                b.backboneWeights(Path.of(backboneWeights));
+            }
+            return b;
+        }
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param message rank 0's one-line outcome
+     * @param weights the final weights (rank 0's run folder)
+     * @param seconds wall time of the barrier stage(s), retries included
+     * @param allReduceSeconds rank 0's time in the ring all-reduce
+     * @param bytesSent        bytes rank 0 sent over the ring
+     */
+    public record Result(String message, String weights, double seconds, double allReduceSeconds, long bytesSent) {
+    }
+
+    /** Trains; bad options end in a {@link UserInputException} before Spark starts any task. */
+    public static Result run(JavaSparkContext sc, Spec spec) {
+        if ((spec.valAnn() == null) != (spec.valImages() == null)) {
+            throw new UserInputException("--val-ann and --val-images go together");
+        }
+        if (spec.reinitClassLogits() && spec.init() == null) {
+            throw new UserInputException("--reinit-class-logits needs --init");
+        }
+        if (spec.backboneWeights() != null && spec.init() != null) {
+            throw new UserInputException("--backbone-weights and --init exclude each other (--init weights hold the backbone)");
+        }
+        if (!spec.resume() && TrainingJob.holdsRun(Path.of(spec.out()))) {
+            throw new UserInputException(spec.out() + " already holds a run; use --resume to continue it, or another --out");
+        }
+        int images = ImagesCount.of(spec.ann());
+        if (images < spec.batch() * spec.replicas()) {
+            throw new UserInputException(spec.ann() + " has " + images + " images, fewer than the global batch "
+                    + spec.replicas() + " x " + spec.batch());
+        }
+        long t0 = System.nanoTime();
+        List<String> lines = null;
+        for (int attempt = 0; lines == null; attempt++) {
+            try {
+                lines = stage(sc, spec, attempt);
+            } catch (Exception e) { // SparkException is checked but thrown undeclared through Scala
+                if (attempt >= spec.retries() || e instanceof UserInputException) {
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(firstLine(e), e);
+                }
+                System.err.println("cassl spark train: the barrier stage failed (" + firstLine(e) + "); attempt " + (attempt + 2)
+                        + " of " + (spec.retries() + 1) + " resumes from the newest checkpoint in " + spec.out());
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String[] f = lines.get(0).split("\t");
+        return new Result(f[0], Path.of(spec.out()).resolve("model.safetensors").toString(), secs, Double.parseDouble(f[1]),
+                Long.parseLong(f[2]));
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** One barrier stage of all replicas; rank-ordered result lines. */
+    private static List<String> stage(JavaSparkContext sc, Spec spec, int attempt) {
+        return DataParallel.run(sc, spec.replicas(), (rank, world, sync, ring) -> {
+            BarrierTaskContext ctx = BarrierTaskContext.get();
+            boolean firstAttempt = attempt == 0 && ctx.stageAttemptNumber() == 0 && ctx.attemptNumber() == 0;
+            TrainingJob.Builder b = spec.job(rank, sync);
+            if (spec.failAtIteration() >= 0 && firstAttempt && rank == world - 1) {
+                b.listener(new JobListener() {
+                    @Override
+                    public void onIteration(IterationProgress p) {
+                        if (p.iteration() == spec.failAtIteration()) {
+                            throw new IllegalStateException("injected failure of replica " + rank + " after iteration "
+                                    + p.iteration());
+                        }
+                    }
+                });
+            }
+            JobResult r = b.build().run();
+            return r.message().replace('\n', ' ') + "\t" + ring.seconds() + "\t" + ring.bytesSent();
+        });
+    }
+
+    /** The image count of a COCO file (the driver's check that every replica gets a non-empty slice). */
+    static final class ImagesCount {
+        private ImagesCount() {
+        }
+
+        static int of(String ann) {
+            Path p = Path.of(ann);
+            if (!java.nio.file.Files.isRegularFile(p)) {
+                throw new UserInputException("annotation file not found: " + ann);
+            }
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.toFile()).path("images").size();
+            } catch (java.io.IOException e) {
+                throw new UserInputException("cannot read " + ann + ": " + e.getMessage());
+            }
+        }
+    }
+}
