@@ -42,13 +42,14 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
                        List<Integer> ablationUnlabeled, int evalPoints, FcosConfig model) {
 
     /**
-     * The demo data: 2-5 objects of 12 to 100 pixels per 128-pixel image (log-uniform, so small
-     * objects are the most common and a few are COCO-large), smooth backgrounds, light noise and
-     * few distractors, objects at least 60% visible; novel kinds make a third of the unlabeled
-     * pool's objects.
+     * The demo data: 2-5 objects per image of 12 to 100 pixels at 128 pixels (scaled with the
+     * image size; log-uniform, so small objects are the most common), smooth backgrounds, light
+     * noise and few distractors, objects at least 60% visible; novel kinds make a third of the
+     * unlabeled pool's objects.
      */
-    static Difficulty demoData() {
-        return new Difficulty(2, 5, 12.0, 100.0, 2.0, 0.6, 3.0, false, true, null);
+    static Difficulty demoData(int imageSize) {
+        return new Difficulty(2, 5, Math.max(4.0, Math.round(imageSize * 12 / 128.0)), (double) Math.round(imageSize * 100 / 128.0),
+                2.0, 0.6, 3.0, false, true, null);
     }
 
     /**
@@ -65,7 +66,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
 
     /** One seed; the baseline (a) trained L = W + F, so it is control (b) too; no control (c), no ablations. */
     public static DemoPlan quick() {
-        return new DemoPlan("quick", 200, 1600, 200, 300, 128, 2024, demoData(), List.of(0L), 600, 360, 240, 8, 0.03,
+        return new DemoPlan("quick", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L), 600, 360, 240, 8, 0.03,
                 "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(), List.of(), 3,
                 demoModel(128, FcosConfig.MaskHead.NONE));
     }
@@ -75,7 +76,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
      * and on the first seed the tau ablation (chosen on validation) and the unlabeled-amount one.
      */
     public static DemoPlan full() {
-        return new DemoPlan("full", 200, 1600, 200, 300, 128, 2024, demoData(), List.of(0L, 1L), 600, 360, 240, 8, 0.03,
+        return new DemoPlan("full", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, 0.03,
                 "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1,
                 List.of(0.3, 0.5, 0.7), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
     }

@@ -131,7 +131,7 @@ final class Report {
         List<String> h = new ArrayList<>(List.of("ground truth"));
         for (String m : models) {
             h.add(switch (m) {
-                case "baseline" -> "baseline (a)";
+                case "baseline" -> models.contains("baseline-long") ? "baseline (a)" : "baseline (a) = baseline_long (b)";
                 case "baseline-long" -> "baseline_long (b)";
                 case "finetune-labeled" -> "labeled_warmup (c)";
                 case "finetune-aware" -> "class_aware (d)";
