@@ -78,7 +78,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     public static DemoPlan full() {
         return new DemoPlan("full", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, 0.03,
                 "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1,
-                List.of(0.3, 0.5, 0.7), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
+                List.of(0.3, 0.4, 0.5), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
     /** The warmups run for the {@code index}-th seed: the class-aware one only on the first {@link #ablationSeeds}. */
