@@ -76,6 +76,9 @@ class CaSslJobTest {
         assertEquals(List.of("baseline", "warmup-labeled", "finetune-labeled", "pseudo-label", "warmup-agnostic",
                 "finetune-agnostic"), stages);
         assertEquals(r.metrics().get("baseline"), r.metrics().get("baseline_long"));
+        // every warmup starts from the baseline's initial weights (class logits apart)
+        assertTrue(Files.isRegularFile(dir.resolve("exp/init.safetensors")));
+        assertTrue(Files.readString(dir.resolve("exp/warmup-agnostic/train.json")).contains("init.safetensors"));
         for (String stage : List.of("baseline", "finetune-labeled", "finetune-agnostic")) {
             assertTrue(Files.isRegularFile(dir.resolve("exp").resolve(stage).resolve("test_eval.json")), stage);
         }

@@ -120,7 +120,7 @@ public final class CaSslPipeline {
             listener.onStage("warmup-labeled", "control (c): class-agnostic warmup on the labeled ground truth");
             Path warmDir = stageDir("warmup-labeled");
             TrainOutcome w = train(new TrainSpec("warmup-labeled", cfg.model().withNumClasses(2), labeled, cfg.labeledImages(),
-                    LabelMode.CLASS_AGNOSTIC, cfg.augmentation(), null, null, null, false, cfg.warmup(), warmDir));
+                    LabelMode.CLASS_AGNOSTIC, cfg.augmentation(), null, null, baselineInit(), true, cfg.warmup(), warmDir));
             if (w.status() != TrainOutcome.Status.COMPLETED) {
                 return results;
             }
@@ -155,7 +155,7 @@ public final class CaSslPipeline {
             LabelMode labels = mode == WarmupMode.CLASS_AGNOSTIC ? LabelMode.CLASS_AGNOSTIC : LabelMode.TEACHER_CLASS;
             Path warmDir = stageDir("warmup-" + suffix);
             TrainOutcome w = train(new TrainSpec("warmup-" + suffix, warmCfg, pseudoData, cfg.unlabeled().root(), labels,
-                    cfg.augmentation(), null, null, null, false, cfg.warmup(), warmDir));
+                    cfg.augmentation(), null, null, baselineInit(), mode == WarmupMode.CLASS_AGNOSTIC, cfg.warmup(), warmDir));
             if (w.status() != TrainOutcome.Status.COMPLETED) {
                 return results;
             }
@@ -164,6 +164,29 @@ public final class CaSslPipeline {
             }
         }
         return results;
+    }
+
+    /**
+     * The initial weights of the baseline (the model config and seed of stage 1, before any
+     * training), written once to {@code init.safetensors}: every warmup starts from them, with
+     * fresh class logits when its class count differs, so that it has "the same init the baseline
+     * starts from" (specs/ca-ssl.md). Drawing a 2-class model from the seed instead would give
+     * every layer after the class logits other random weights.
+     */
+    private Path baselineInit() {
+        Path f = cfg.out().resolve("init.safetensors");
+        if (!Files.isRegularFile(f)) {
+            Fcos m = new Fcos(cfg.model(), new org.cassl.tensor.Generator(cfg.teacher().seed()));
+            Path tmp = cfg.out().resolve("init.tmp.safetensors");
+            Weights.save(m, tmp);
+            try {
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return f;
     }
 
     /** Key of control (b) in the results. */
