@@ -43,6 +43,17 @@ import java.util.function.Function;
  * @param trainableBackboneLayers how many ResNet stages (counted from layer4 down to conv1) are trained, 0..5
  * @param numConvs                conv + GroupNorm + ReLU blocks in each head tower
  * @param sizeDivisible           the padded batch size is a multiple of this
+ * @param fpnLevels               the pyramid levels the model has ({@code fpn_levels}): P3 up to P5, P6 or P7,
+ *                                consecutive ({@code [3, 4, 5, 6, 7]}, torchvision's, by default); P6 and P7
+ *                                are the extra blocks {@code extra_blocks.p6/p7}, absent with fewer levels
+ * @param anchorSizes             anchor side per level ({@code anchor_sizes}), or null for torchvision's
+ *                                {@code 2^level} (8, 16, 32, 64, 128 for P3..P7); the centre-sampling radius
+ *                                and, without {@code size_ranges}, the scale ranges are in these units
+ * @param sizeRanges              the largest edge distance {@code max(l, t, r, b)} a level's positives may have
+ *                                ({@code size_ranges}): null for torchvision's {@code (4s, 8s)} per level
+ *                                ({@code s} its anchor size, the first level from 0, the last to infinity), or
+ *                                the {@code L - 1} increasing boundaries between consecutive levels (level
+ *                                {@code i} takes {@code (b[i-1], b[i])}, the first from 0, the last to infinity)
  */
 public record FcosConfig(
         Backbone backbone,
@@ -62,7 +73,10 @@ public record FcosConfig(
         Assignment assignment,
         int trainableBackboneLayers,
         int numConvs,
-        int sizeDivisible) {
+        int sizeDivisible,
+        List<Integer> fpnLevels,
+        List<Integer> anchorSizes,
+        List<Double> sizeRanges) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -128,6 +142,63 @@ public record FcosConfig(
                 trainableBackboneLayers, "an integer in 0..5");
         require(numConvs >= 0, "num_convs", numConvs, "a non-negative integer");
         require(sizeDivisible >= 1, "size_divisible", sizeDivisible, "a positive integer");
+        require(fpnLevels != null && fpnLevels.size() >= 3 && fpnLevels.size() <= 5 && fpnLevels.get(0) != null
+                && fpnLevels.get(0) == 3 && consecutive(fpnLevels), "fpn_levels", fpnLevels,
+                "consecutive levels from 3 up to 5, 6 or 7 ([3, 4, 5], [3, 4, 5, 6] or [3, 4, 5, 6, 7])");
+        fpnLevels = List.copyOf(fpnLevels);
+        if (anchorSizes != null) {
+            require(anchorSizes.size() == fpnLevels.size() && anchorSizes.stream().allMatch(v -> v != null && v > 0),
+                    "anchor_sizes", anchorSizes, "null or one positive integer per level of fpn_levels " + fpnLevels);
+            anchorSizes = List.copyOf(anchorSizes);
+        }
+        if (sizeRanges != null) {
+            boolean increasing = sizeRanges.size() == fpnLevels.size() - 1
+                    && sizeRanges.stream().allMatch(v -> v != null && v > 0 && Double.isFinite(v));
+            for (int i = 1; increasing && i < sizeRanges.size(); i++) {
+                increasing = sizeRanges.get(i) > sizeRanges.get(i - 1);
+            }
+            require(increasing, "size_ranges", sizeRanges, "null or " + (fpnLevels.size() - 1)
+                    + " increasing positive boundaries between the levels of fpn_levels " + fpnLevels);
+            sizeRanges = List.copyOf(sizeRanges);
+        }
+    }
+
+    private static boolean consecutive(List<Integer> levels) {
+        for (int i = 0; i < levels.size(); i++) {
+            if (levels.get(i) == null || levels.get(i) != levels.get(0) + i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The anchor side of every level: {@code anchor_sizes}, or torchvision's {@code 2^level}. */
+    public int[] levelAnchorSizes() {
+        int[] s = new int[fpnLevels.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = anchorSizes != null ? anchorSizes.get(i) : 1 << fpnLevels.get(i);
+        }
+        return s;
+    }
+
+    /** The highest pyramid level (5, 6 or 7). */
+    public int maxLevel() {
+        return fpnLevels.get(fpnLevels.size() - 1);
+    }
+
+    /**
+     * Scale range boundaries between consecutive levels, or null for torchvision's per-point
+     * {@code (4s, 8s)} ranges.
+     */
+    public double[] levelBoundaries() {
+        return sizeRanges == null ? null : sizeRanges.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** This config with other pyramid levels, anchor sizes (null: 2^level) and scale ranges (null: torchvision's). */
+    public FcosConfig withLevels(List<Integer> levels, List<Integer> sizes, List<Double> ranges) {
+        return new FcosConfig(backbone, fpnChannels, numClasses, minSize, maxSize, imageMean, imageStd, scoreThresh,
+                nmsThresh, detectionsPerImg, topkCandidates, centerSamplingRadius, maskHead, frozenBn, assignment,
+                trainableBackboneLayers, numConvs, sizeDivisible, levels, sizes, ranges);
     }
 
     /** torchvision's defaults ({@code fcos_resnet50_fpn} with COCO's 91 class indices). */
@@ -135,20 +206,20 @@ public record FcosConfig(
     public FcosConfig withScoreThresh(double t) {
         return new FcosConfig(backbone, fpnChannels, numClasses, minSize, maxSize, imageMean, imageStd, t, nmsThresh,
                 detectionsPerImg, topkCandidates, centerSamplingRadius, maskHead, frozenBn, assignment,
-                trainableBackboneLayers, numConvs, sizeDivisible);
+                trainableBackboneLayers, numConvs, sizeDivisible, fpnLevels, anchorSizes, sizeRanges);
     }
 
     /** This config with another number of classes (index 0 unused), e.g. 2 for a class-agnostic model. */
     public FcosConfig withNumClasses(int n) {
         return new FcosConfig(backbone, fpnChannels, n, minSize, maxSize, imageMean, imageStd, scoreThresh, nmsThresh,
                 detectionsPerImg, topkCandidates, centerSamplingRadius, maskHead, frozenBn, assignment,
-                trainableBackboneLayers, numConvs, sizeDivisible);
+                trainableBackboneLayers, numConvs, sizeDivisible, fpnLevels, anchorSizes, sizeRanges);
     }
 
     public static FcosConfig defaults() {
         return new FcosConfig(Backbone.RESNET50, 256, 91, List.of(800), 1333, List.of(0.485, 0.456, 0.406),
                 List.of(0.229, 0.224, 0.225), 0.2, 0.6, 100, 1000, 1.5, MaskHead.NONE, true, Assignment.TORCHVISION,
-                3, 4, 32);
+                3, 4, 32, List.of(3, 4, 5, 6, 7), null, null);
     }
 
     /** The key names accepted in the JSON, in output order. */
@@ -239,6 +310,9 @@ public record FcosConfig(
         FIELDS.put("trainable_backbone_layers", FcosConfig::trainableBackboneLayers);
         FIELDS.put("num_convs", FcosConfig::numConvs);
         FIELDS.put("size_divisible", FcosConfig::sizeDivisible);
+        FIELDS.put("fpn_levels", FcosConfig::fpnLevels);
+        FIELDS.put("anchor_sizes", FcosConfig::anchorSizes);
+        FIELDS.put("size_ranges", FcosConfig::sizeRanges);
     }
 
     private JsonNode toJsonNode() {
@@ -268,7 +342,15 @@ public record FcosConfig(
                 enumValue(o, "assignment", Assignment.values(), Assignment::jsonName),
                 intValue(o, "trainable_backbone_layers"),
                 intValue(o, "num_convs"),
-                intValue(o, "size_divisible"));
+                intValue(o, "size_divisible"),
+                intList(o, "fpn_levels"),
+                nullable(o, "anchor_sizes") ? null : intList(o, "anchor_sizes"),
+                nullable(o, "size_ranges") ? null : doubleList(o, "size_ranges"));
+    }
+
+    private static boolean nullable(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        return v == null || v.isNull();
     }
 
     private static ConfigException typeError(String key, JsonNode v, String expected) {

@@ -73,6 +73,24 @@ final class CaSslCommand implements Callable<Integer> {
                 "sets frozen_bn / trainable_backbone_layers."})
     Path backboneWeights;
 
+    @Option(names = "--teacher-iters", paramLabel = "N", description = "Iterations of the teacher/baseline (default: --iters).")
+    Long teacherIters;
+
+    @Option(names = "--controls", description = "Also train the compute-matched controls: labeled-only for warmup + fine-tune "
+            + "iterations, and a class-agnostic warmup on the labeled set then the fine-tune; prints the gain over the better.")
+    boolean controls;
+
+    @Option(names = "--schedule", paramLabel = "NAME", description = "Learning-rate schedule of every stage: multistep, "
+            + "cosine or constant, after a linear warmup (default: ${DEFAULT-VALUE}).")
+    String schedule = Defaults.SCHEDULE;
+
+    @Option(names = "--test", paramLabel = "T.json", description = "Test annotations: every model is reported on them "
+            + "(validation then only serves curves and choices).")
+    Path test;
+
+    @Option(names = "--test-images", paramLabel = "DIR", description = "Test image folder (with --test).")
+    Path testImages;
+
     @Mixin
     ComputeOptions compute;
 
@@ -96,8 +114,27 @@ final class CaSslCommand implements Callable<Integer> {
         if (backboneWeights != null) {
             b.backboneWeights(backboneWeights);
         }
+        if (teacherIters != null) {
+            b.teacherIterations(teacherIters);
+        }
+        if ((test == null) != (testImages == null)) {
+            throw new UserInputException("--test and --test-images go together");
+        }
+        if (test != null) {
+            b.test(test, testImages);
+        }
+        try {
+            b.schedule(schedule).controls(controls);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--schedule: " + e.getMessage());
+        }
         JobResult r = b.build().run();
         System.out.print(ResultsTable.format(r.metrics()));
+        Double gain = CaSslJob.gain(r.metrics());
+        if (gain != null) {
+            System.out.printf(Locale.ROOT, "gain over the better compute-matched control: %+.1f AP points%s%n", 100 * gain,
+                    gain > 0 ? "" : " (no gain)");
+        }
         return 0;
     }
 }

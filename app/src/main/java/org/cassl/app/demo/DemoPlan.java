@@ -1,52 +1,87 @@
 package org.cassl.app.demo;
 
 import java.util.List;
+import org.cassl.app.shapes.Difficulty;
 import org.cassl.detection.FcosConfig;
 import org.cassl.training.pipeline.WarmupMode;
 
 /**
- * What the demo runs: data sizes, model, schedules and seeds. {@link #quick()} fits in about 15
- * minutes on 2 CPU cores; {@link #full()} in about an hour.
+ * What the demo runs: data, model, schedules, seeds, controls and ablations. Every reported number
+ * is on the test split; the validation split is where choices are made (tau in the ablation).
+ * {@link #quick()} is sized for about 15 minutes on 2 CPU cores; {@link #full()} for about an hour.
  *
- * @param name           "quick" or "full"
- * @param labeled        labeled training images
- * @param unlabeled      unlabeled images
- * @param val            validation images
- * @param imageSize      image side in pixels
- * @param dataSeed       seed of the generated dataset
- * @param seeds          training seeds (results are averaged over them)
- * @param stageIters     iterations of the baseline/teacher and of the fine-tune
- * @param warmupIters    iterations of the warmup
- * @param batch          images per step
- * @param lr             base learning rate
- * @param tau            pseudo-label threshold
- * @param warmups        warmup modes (class-agnostic is CA-SSL)
- * @param ablationSeeds  how many of the seeds (the first ones) also run the class-aware ablation
- * @param evalPoints     evaluations per labeled-stage run (for the AP curves)
- * @param model          the detector
+ * @param name             "quick" or "full"
+ * @param labeled          labeled training images
+ * @param unlabeled        unlabeled images
+ * @param val              validation images (curves and choices)
+ * @param test             test images (the reported numbers)
+ * @param imageSize        image side in pixels
+ * @param dataSeed         seed of the generated dataset
+ * @param difficulty       the generator's difficulty knobs
+ * @param seeds            training seeds (results are averaged over them)
+ * @param teacherIters     L: iterations of the teacher / baseline (a)
+ * @param warmupIters      W: iterations of a warmup
+ * @param finetuneIters    F: iterations of a fine-tune
+ * @param batch            images per step
+ * @param lr               base learning rate
+ * @param schedule         learning-rate schedule of every stage (after a linear warmup)
+ * @param lrWarmup         linear learning-rate warmup, iterations (at most a fifth of a stage)
+ * @param tau              pseudo-label threshold of the main experiment
+ * @param warmups          warmup modes (class-agnostic is CA-SSL; class-aware the ablation (d))
+ * @param labeledWarmupControl whether control (c), the class-agnostic warmup on labeled data, runs
+ * @param ablationSeeds    how many of the seeds (the first ones) also run the class-aware warmup
+ * @param ablationTaus     pseudo-label thresholds of the tau ablation (first seed; empty: none)
+ * @param ablationUnlabeled unlabeled-pool sizes of the amount ablation (first seed; empty: none)
+ * @param evalPoints       validation evaluations per labeled-stage run (for the AP curves)
+ * @param model            the detector
  */
-public record DemoPlan(String name, int labeled, int unlabeled, int val, int imageSize, long dataSeed, List<Long> seeds,
-                       long stageIters, long warmupIters, int batch, double lr, double tau, List<WarmupMode> warmups,
-                       int ablationSeeds, int evalPoints, FcosConfig model) {
+public record DemoPlan(String name, int labeled, int unlabeled, int val, int test, int imageSize, long dataSeed,
+                       Difficulty difficulty, List<Long> seeds, long teacherIters, long warmupIters, long finetuneIters,
+                       int batch, double lr, String schedule, int lrWarmup, double tau, List<WarmupMode> warmups,
+                       boolean labeledWarmupControl, int ablationSeeds, List<Double> ablationTaus,
+                       List<Integer> ablationUnlabeled, int evalPoints, FcosConfig model) {
 
-    /** ResNet-18 FCOS with a narrow pyramid at the image size, trainable BatchNorm (no pretrained backbone). */
+    /**
+     * The demo data: 2-5 objects per image of 12 to 100 pixels at 128 pixels (scaled with the
+     * image size; log-uniform, so small objects are the most common), smooth backgrounds, light
+     * noise and few distractors, objects at least 60% visible; novel kinds make a third of the
+     * unlabeled pool's objects.
+     */
+    static Difficulty demoData(int imageSize) {
+        return new Difficulty(2, 5, Math.max(4.0, Math.round(imageSize * 12 / 128.0)), (double) Math.round(imageSize * 100 / 128.0),
+                2.0, 0.6, 3.0, false, true, null);
+    }
+
+    /**
+     * ResNet-18 FCOS with a narrow pyramid at the image size, trainable BatchNorm (no pretrained
+     * backbone), and only the levels a 128-pixel image needs: P3-P5 (16x16, 8x8, 4x4), positives
+     * split at edge distances 16 and 32 (objects up to ~32 px on P3, up to ~64 px on P4, larger on P5).
+     */
     static FcosConfig demoModel(int imageSize, FcosConfig.MaskHead maskHead) {
         return FcosConfig.parse("{\"backbone\": \"resnet18\", \"fpn_channels\": 64, \"num_classes\": 7, \"min_size\": "
                 + imageSize + ", \"max_size\": " + imageSize + ", \"score_thresh\": 0.05, \"frozen_bn\": false, "
-                + "\"trainable_backbone_layers\": 5, \"mask_head\": \"" + maskHead.jsonName() + "\"}");
+                + "\"trainable_backbone_layers\": 5, \"mask_head\": \"" + maskHead.jsonName() + "\", "
+                + "\"fpn_levels\": [3, 4, 5], \"size_ranges\": [16, 32]}");
     }
 
+    /** One seed; the baseline (a) trained L = W + F, so it is control (b) too; no control (c), no ablations. */
     public static DemoPlan quick() {
-        return new DemoPlan("quick", 200, 1200, 200, 128, 2024, List.of(0L), 240, 560, 8, 0.03, 0.3,
-                List.of(WarmupMode.CLASS_AGNOSTIC), 0, 2, demoModel(128, FcosConfig.MaskHead.NONE));
+        return new DemoPlan("quick", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L), 600, 360, 240, 8, 0.03,
+                "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(), List.of(), 3,
+                demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
+    /**
+     * Two seeds with all five models ((a) = (b) with L = W + F, (c), (d) on the first seed, (e)),
+     * and on the first seed the tau ablation (chosen on validation) and the unlabeled-amount one.
+     */
     public static DemoPlan full() {
-        return new DemoPlan("full", 200, 1200, 200, 128, 2024, List.of(0L, 1L, 2L), 300, 600, 8, 0.03, 0.3,
-                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), 1, 3, demoModel(128, FcosConfig.MaskHead.NONE));
+        return new DemoPlan("full", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, 0.03,
+                "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1,
+                List.of(0.3, 0.4, 0.5), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
-    /** The warmups run for the {@code index}-th seed: the ablation only on the first {@link #ablationSeeds}. */
+    /** The warmups run for the {@code index}-th seed: the class-aware one only on the first {@link #ablationSeeds}. */
     public List<WarmupMode> warmupsForSeed(int index) {
         if (index < ablationSeeds) {
             return warmups;
@@ -56,8 +91,9 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int ima
 
     /** This plan with another segmentation head on the demo model (box AP is reported either way). */
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
-        return new DemoPlan(name, labeled, unlabeled, val, imageSize, dataSeed, seeds, stageIters, warmupIters, batch, lr, tau,
-                warmups, ablationSeeds, evalPoints, demoModel(imageSize, maskHead));
+        return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, tau, warmups, labeledWarmupControl, ablationSeeds,
+                ablationTaus, ablationUnlabeled, evalPoints, demoModel(imageSize, maskHead));
     }
 
     /** This plan with other training seeds (the demo's --seed picks the first). */
@@ -66,8 +102,9 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int ima
         for (int i = 0; i < seeds.size(); i++) {
             s.add(seed + i);
         }
-        return new DemoPlan(name, labeled, unlabeled, val, imageSize, dataSeed, List.copyOf(s), stageIters, warmupIters,
-                batch, lr, tau, warmups, ablationSeeds, evalPoints, model);
+        return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, List.copyOf(s), teacherIters,
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, tau, warmups, labeledWarmupControl, ablationSeeds,
+                ablationTaus, ablationUnlabeled, evalPoints, model);
     }
 
     /** Writes the model config into {@code out} (the jobs read configs from files) and returns its path. */

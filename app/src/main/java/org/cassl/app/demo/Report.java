@@ -72,16 +72,16 @@ final class Report {
             }
         }
         Plots.lineChart(out.resolve("plots/loss.png"), "Training loss (sum of FCOS losses)", "iteration", "loss", loss, false);
-        Plots.lineChart(out.resolve("plots/ap.png"), "Validation box AP during training", "iteration", "AP (%)", ap, true);
+        Plots.lineChart(out.resolve("plots/ap.png"), "Validation box AP during training (labeled stages)", "iteration", "AP (%)", ap, true);
     }
 
-    /** Ground truth, baseline and CA-SSL detections on the first validation images; rows of relative paths. */
+    /** Ground truth, baseline and CA-SSL (and control) detections on the first test images; rows of relative paths. */
     private static List<String[]> drawings(Path out, Map<String, Path> stages) {
         List<String[]> rows = new ArrayList<>();
         Path data = out.resolve("data");
         CocoDataset val;
         try {
-            val = CocoReader.read(data.resolve("val.json"));
+            val = CocoReader.read(data.resolve("test.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -90,7 +90,7 @@ final class Report {
             names.put(c.id(), c.name());
         }
         Map<String, Detector> models = new LinkedHashMap<>();
-        for (String s : List.of("baseline", "finetune-agnostic", "finetune-aware")) {
+        for (String s : List.of("baseline", "baseline-long", "finetune-labeled", "finetune-aware", "finetune-agnostic")) {
             Path dir = stages.get(s);
             if (dir != null) {
                 models.put(s, Detector.load(dir.resolve("config.json"), TrainRun.weightsOf(dir)));
@@ -98,7 +98,7 @@ final class Report {
         }
         List<CocoImage> images = val.images().subList(0, Math.min(DRAWN_IMAGES, val.images().size()));
         for (CocoImage im : images) {
-            RgbImage rgb = Images.read(data.resolve("val").resolve(im.fileName()));
+            RgbImage rgb = Images.read(data.resolve("test").resolve(im.fileName()));
             String stem = im.fileName().replaceAll("\\.[^.]*$", "");
             List<String> row = new ArrayList<>();
             List<DetectionDrawer.Item> gt = new ArrayList<>();
@@ -130,7 +130,14 @@ final class Report {
     private static String[] headerRow(java.util.Set<String> models) {
         List<String> h = new ArrayList<>(List.of("ground truth"));
         for (String m : models) {
-            h.add(m.equals("baseline") ? "baseline" : m.equals("finetune-agnostic") ? "CA-SSL" : "class-aware warmup");
+            h.add(switch (m) {
+                case "baseline" -> models.contains("baseline-long") ? "baseline (a)" : "baseline (a) = baseline_long (b)";
+                case "baseline-long" -> "baseline_long (b)";
+                case "finetune-labeled" -> "labeled_warmup (c)";
+                case "finetune-aware" -> "class_aware (d)";
+                case "finetune-agnostic" -> "CA-SSL (e)";
+                default -> m;
+            });
         }
         return h.toArray(new String[0]);
     }
@@ -143,14 +150,40 @@ final class Report {
                 .append("th:first-child,td:first-child{text-align:left}img{max-width:100%}.grid img{width:240px}")
                 .append("pre{background:#f6f6f6;padding:8px}</style></head><body>");
         h.append("<h1>CA-SSL on synthetic shapes</h1>");
-        h.append("<p>FCOS (ResNet-18, FPN ").append(plan.model().fpnChannels()).append(" channels) trained from scratch on ")
-                .append(plan.labeled()).append(" labeled images; CA-SSL additionally uses ").append(plan.unlabeled())
+        h.append("<p>FCOS (ResNet-18, FPN ").append(plan.model().fpnChannels()).append(" channels, levels P")
+                .append(plan.model().fpnLevels().get(0)).append("-P").append(plan.model().maxLevel())
+                .append(") trained from scratch on ").append(plan.labeled())
+                .append(" labeled images; CA-SSL additionally uses ").append(plan.unlabeled())
                 .append(" unlabeled images (which also contain object kinds outside the labeled classes). Mode <b>")
-                .append(plan.name()).append("</b>, seeds ").append(plan.seeds()).append(", ").append(plan.stageIters())
-                .append(" iterations per labeled stage, ").append(plan.warmupIters()).append(" warmup iterations, batch ")
-                .append(plan.batch()).append(", pseudo-label threshold ").append(plan.tau()).append(".</p>");
-        h.append("<h2>Validation results (COCO metrics, %, mean over seeds)</h2><pre>")
+                .append(plan.name()).append("</b>, seeds ").append(plan.seeds()).append("; teacher/baseline L = ")
+                .append(plan.teacherIters()).append(" iterations, warmup W = ").append(plan.warmupIters())
+                .append(", fine-tune F = ").append(plan.finetuneIters()).append(", batch ").append(plan.batch())
+                .append(", lr ").append(plan.lr()).append(" (").append(plan.schedule()).append("), pseudo-label threshold ")
+                .append(plan.tau()).append(".</p>");
+        h.append("<p>Models: (a) <b>baseline</b>: labeled only, L iterations (the teacher); (b) <b>baseline_long</b>: labeled")
+                .append(" only, W + F iterations (the same run as (a) when L = W + F); (c) <b>labeled_warmup</b>: class-agnostic")
+                .append(" warmup on the labeled ground truth, then the fine-tune (no unlabeled data); (d) <b>class_aware</b>:")
+                .append(" warmup on pseudo-labels with the teacher's classes, then the fine-tune; (e) <b>ca_ssl</b>:")
+                .append(" class-agnostic warmup on pseudo-labels, then the fine-tune. (b) and (c) match CA-SSL's compute;")
+                .append(" <b>gain</b> = CA-SSL AP minus the better of them.</p>");
+        h.append("<h2>Test results (COCO metrics, %, mean over seeds)</h2><pre>")
                 .append(escape(ResultsTable.format(Aggregate.means(results)))).append("</pre>");
+        if (results.get("gain_over_controls") instanceof Map<?, ?> g) {
+            h.append(String.format(Locale.ROOT, "<p><b>CA-SSL gain over the better compute-matched control: %+.1f AP points"
+                    + "</b> (std %.1f, per seed %s)%s</p>", 100 * ((Number) g.get("AP_gain_mean")).doubleValue(),
+                    100 * ((Number) g.get("AP_gain_std")).doubleValue(), g.get("AP_gain_per_seed"),
+                    ((Number) g.get("AP_gain_mean")).doubleValue() > 0 ? ""
+                            : ": <b>no gain</b> &mdash; on this budget the unlabeled data does not beat training longer on the labeled set"));
+        }
+        if (results.get("val") instanceof Map<?, ?> v) {
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Double>> vm = (Map<String, Map<String, Double>>) v;
+            h.append("<h3>Validation (where choices are made)</h3><pre>").append(escape(ResultsTable.format(vm))).append("</pre>");
+        }
+        if (results.get("ablations") != null) {
+            h.append("<h3>Ablations (first seed)</h3><pre>").append(escape(ResultsTable.json(results.get("ablations"))))
+                    .append("</pre>");
+        }
         for (Map.Entry<String, Object> e : results.entrySet()) {
             if (e.getKey().endsWith("_vs_baseline") && e.getValue() instanceof Map<?, ?> g) {
                 h.append(String.format(Locale.ROOT, "<p><b>%s</b>: AP gain %+.1f &plusmn; %.1f points (per seed %s)</p>",
@@ -160,7 +193,7 @@ final class Report {
         }
         h.append("<h2>Curves (seed ").append(plan.seeds().get(0)).append(")</h2>")
                 .append("<img src=\"plots/loss.png\"><img src=\"plots/ap.png\">");
-        h.append("<h2>Detections on validation images (score &ge; ").append(DRAW_SCORE).append(")</h2><table class=\"grid\">");
+        h.append("<h2>Detections on test images (score &ge; ").append(DRAW_SCORE).append(")</h2><table class=\"grid\">");
         for (int r = 0; r < drawn.size(); r++) {
             h.append("<tr>");
             for (String c : drawn.get(r)) {

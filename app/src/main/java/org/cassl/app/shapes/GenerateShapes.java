@@ -21,10 +21,21 @@ public final class GenerateShapes {
      * @param size      square image size in pixels (objects from 8 px to half of it)
      * @param overwrite replace an existing shapes dataset in {@code out}
      * @param threads   worker threads; 0 = all processors
+     * @param test      test images (0: no test split)
+     * @param difficulty the generator's difficulty knobs (null fields keep the defaults)
      */
     public record Options(Path out, int labeled, int unlabeled, int val, long seed, int size,
-                          boolean overwrite, int threads) {
+                          boolean overwrite, int threads, int test, Difficulty difficulty) {
+        /** Options without a test split, at the default difficulty. */
+        public Options(Path out, int labeled, int unlabeled, int val, long seed, int size, boolean overwrite, int threads) {
+            this(out, labeled, unlabeled, val, seed, size, overwrite, threads, 0, Difficulty.defaults());
+        }
+
         public Options {
+            requireCount("--test", test);
+            if (difficulty == null) {
+                difficulty = Difficulty.defaults();
+            }
             if (out == null) {
                 throw new ShapesException("generate-shapes: --out is required");
             }
@@ -52,7 +63,7 @@ public final class GenerateShapes {
     public static ShapesConfig config(Options options) {
         ShapesConfig defaults = ShapesConfig.defaults();
         ShapesConfig config = options.size() == defaults.width() ? defaults : defaults.withSize(options.size());
-        return config.withSeed(options.seed());
+        return options.difficulty().applyTo(config.withSeed(options.seed()));
     }
 
     /**
@@ -63,6 +74,6 @@ public final class GenerateShapes {
      */
     public static DatasetSummary run(Options options) {
         return new ShapesGenerator(config(options)).write(options.out(), options.labeled(),
-                options.unlabeled(), options.val(), options.overwrite(), options.threads());
+                options.unlabeled(), options.val(), options.test(), options.overwrite(), options.threads());
     }
 }

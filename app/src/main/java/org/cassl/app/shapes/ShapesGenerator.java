@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  * OUT/labeled/000001.png ...     labeled training images (labeled classes only)
  * OUT/unlabeled/000001.png ...   unlabeled pool (labeled classes and novel kinds)
  * OUT/val/000001.png ...         validation images (labeled classes only)
+ * OUT/test/000001.png, test.json test images and annotations (labeled classes only), when asked for
  * OUT/labeled.json, OUT/val.json annotations, categories 1..K = the labeled classes
  * OUT/unlabeled.json             the unlabeled image list, no annotations (what training may see)
  * OUT/unlabeled_gt.json          true objects of the unlabeled pool, for analysis only; novel kinds
@@ -44,6 +45,8 @@ public final class ShapesGenerator {
     public static final String LABELED_JSON = "labeled.json";
     /** Annotation file of the validation split. */
     public static final String VAL_JSON = "val.json";
+    /** Annotation file of the test split (written only when it has images). */
+    public static final String TEST_JSON = "test.json";
     /** Image list of the unlabeled split (no annotations). */
     public static final String UNLABELED_JSON = "unlabeled.json";
     /** True objects of the unlabeled split, novel kinds included; never used for training. */
@@ -90,11 +93,23 @@ public final class ShapesGenerator {
      * @throws ShapesException on bad counts, an occupied {@code out}, or an I/O failure
      */
     public DatasetSummary write(Path out, int labeled, int unlabeled, int val, boolean overwrite, int threads) {
+        return write(out, labeled, unlabeled, val, 0, overwrite, threads);
+    }
+
+    /**
+     * {@link #write(Path, int, int, int, boolean, int)} with a test split of {@code test} images
+     * ({@code test/}, {@code test.json}; none when 0). The test images have their own seed id, so
+     * they never repeat or change the images of the other splits.
+     */
+    public DatasetSummary write(Path out, int labeled, int unlabeled, int val, int test, boolean overwrite, int threads) {
         long start = System.nanoTime();
         Map<Split, Integer> counts = new EnumMap<>(Split.class);
         counts.put(Split.LABELED, labeled);
         counts.put(Split.UNLABELED, unlabeled);
         counts.put(Split.VAL, val);
+        if (test != 0) {
+            counts.put(Split.TEST, test);
+        }
         counts.forEach((split, n) -> {
             if (n < 0 || n > 10_000_000) {
                 throw new ShapesException("shapes dataset: " + split.folder() + " image count " + n
@@ -239,6 +254,10 @@ public final class ShapesGenerator {
                 List.of(entries.get(Split.LABELED)), labeledCategories, true);
         ShapesCocoFile.write(tmp.resolve(VAL_JSON), Split.VAL.folder(), seed,
                 List.of(entries.get(Split.VAL)), labeledCategories, true);
+        if (entries.containsKey(Split.TEST)) {
+            ShapesCocoFile.write(tmp.resolve(TEST_JSON), Split.TEST.folder(), seed,
+                    List.of(entries.get(Split.TEST)), labeledCategories, true);
+        }
         ShapesCocoFile.write(tmp.resolve(UNLABELED_JSON), Split.UNLABELED.folder(), seed,
                 List.of(entries.get(Split.UNLABELED)), labeledCategories, false);
         ShapesCocoFile.write(tmp.resolve(UNLABELED_GT_JSON), Split.UNLABELED.folder(), seed,

@@ -10,7 +10,12 @@ public enum Split {
     /** Unlabeled pool: labeled classes and novel kinds; truth only in {@code unlabeled_gt.json}. */
     UNLABELED("unlabeled", 2),
     /** Held-out validation set: only labeled classes, annotated in {@code val.json}. */
-    VAL("val", 3);
+    VAL("val", 3),
+    /**
+     * Held-out test set: only labeled classes, annotated in {@code test.json}; the numbers a demo
+     * reports come from it, while every choice is made on {@link #VAL}. Written only when asked for.
+     */
+    TEST("test", 4);
 
     private final String folder;
     private final int seedId;

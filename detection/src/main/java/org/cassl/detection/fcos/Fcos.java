@@ -18,7 +18,6 @@ import org.cassl.nn.LoadResult;
 import org.cassl.nn.Module;
 import org.cassl.nn.Weights;
 import org.cassl.nn.models.BackboneWithFpn;
-import org.cassl.nn.models.LastLevelP6P7;
 import org.cassl.nn.models.NormKind;
 import org.cassl.nn.models.ResNet;
 import org.cassl.tensor.Generator;
@@ -67,7 +66,7 @@ public final class Fcos extends Module {
         NormKind norm = config.frozenBn() ? NormKind.FROZEN : NormKind.BATCH;
         int f = config.fpnChannels();
         this.backbone = registerModule("backbone", BackboneWithFpn.resnetFpn(arch, norm, config.trainableBackboneLayers(),
-                new int[] {2, 3, 4}, f, new LastLevelP6P7(f, f, gen), gen));
+                new int[] {2, 3, 4}, f, ExtraLevels.forMaxLevel(config.maxLevel(), f, gen), gen));
         this.head = registerModule("head", new FcosHead(f, config.numClasses(), config.numConvs(), gen));
         this.maskHead = switch (config.maskHead()) {
             case NONE -> MaskHead.NONE;
@@ -76,8 +75,8 @@ public final class Fcos extends Module {
         };
         this.transform = GeneralizedRcnnTransform.of(config);
         boolean original = config.assignment() == FcosConfig.Assignment.ORIGINAL;
-        this.anchorGenerator = new AnchorGenerator(AnchorGenerator.FCOS_SIZES, original);
-        this.assigner = new FcosTargetAssigner(config.assignment(), config.centerSamplingRadius());
+        this.anchorGenerator = new AnchorGenerator(config.levelAnchorSizes(), original);
+        this.assigner = new FcosTargetAssigner(config.assignment(), config.centerSamplingRadius(), config.levelBoundaries());
         this.postProcessor = new FcosPostProcessor(config.scoreThresh(), config.nmsThresh(), config.detectionsPerImg(),
                 config.topkCandidates());
     }

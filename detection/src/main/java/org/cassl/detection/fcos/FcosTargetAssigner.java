@@ -29,12 +29,24 @@ import org.cassl.tensor.TensorException;
 public final class FcosTargetAssigner {
     private final Assignment rules;
     private final double radius;
+    private final double[] boundaries;
 
     /**
      * @param rules  torchvision's or the original FCOS rules
      * @param radius centre-sampling radius in anchor sizes (1.5 by default)
      */
     public FcosTargetAssigner(Assignment rules, double radius) {
+        this(rules, radius, null);
+    }
+
+    /**
+     * @param rules      torchvision's or the original rules
+     * @param radius     centre-sampling radius in anchor sizes
+     * @param boundaries null for the per-point {@code (4s, 8s)} scale ranges, else the {@code L - 1}
+     *                   edge-distance boundaries between consecutive levels (the config's {@code size_ranges})
+     */
+    public FcosTargetAssigner(Assignment rules, double radius, double[] boundaries) {
+        this.boundaries = boundaries == null ? null : boundaries.clone();
         if (!(radius > 0)) {
             throw new TensorException("FcosTargetAssigner: centre sampling radius must be positive, got " + radius);
         }
@@ -92,6 +104,9 @@ public final class FcosTargetAssigner {
      * level's upper bound by infinity.
      */
     Tensor[] scaleBounds(Anchors anchors) {
+        if (boundaries != null) {
+            return levelBounds(anchors);
+        }
         Tensor sizes = anchors.sizes();
         Tensor lower = sizes.mul(4).contiguous();
         Tensor upper = sizes.mul(8).contiguous();
@@ -101,6 +116,29 @@ public final class FcosTargetAssigner {
         lower.slice(0, 0, first).fill(rules == Assignment.ORIGINAL ? -1 : 0);
         upper.slice(0, anchors.numPoints() - last, anchors.numPoints()).fill(Double.POSITIVE_INFINITY);
         return new Tensor[] {lower, upper};
+    }
+
+    /** Per-point bounds from the explicit level boundaries: level i takes (b[i-1], b[i]). */
+    private Tensor[] levelBounds(Anchors anchors) {
+        int[] counts = anchors.pointsPerLevel();
+        if (counts.length != boundaries.length + 1) {
+            throw new TensorException("FcosTargetAssigner: " + counts.length + " levels but " + boundaries.length
+                    + " size-range boundaries (expected one fewer than the levels)");
+        }
+        float[] lo = new float[anchors.numPoints()];
+        float[] hi = new float[anchors.numPoints()];
+        int p = 0;
+        for (int l = 0; l < counts.length; l++) {
+            float a = l == 0 ? (rules == Assignment.ORIGINAL ? -1f : 0f) : (float) boundaries[l - 1];
+            float b = l == counts.length - 1 ? Float.POSITIVE_INFINITY : (float) boundaries[l];
+            for (int k = 0; k < counts[l]; k++, p++) {
+                lo[p] = a;
+                hi[p] = b;
+            }
+        }
+        Tensor sizes = anchors.sizes();
+        return new Tensor[] {Tensor.of(lo, lo.length).to(sizes.dtype()).to(sizes.device()).contiguous(),
+                Tensor.of(hi, hi.length).to(sizes.dtype()).to(sizes.device()).contiguous()};
     }
 
     /** Distances {@code [P, G, 4]} from each point to the four edges of each box: (l, t, r, b). */

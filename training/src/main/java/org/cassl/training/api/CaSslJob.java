@@ -28,8 +28,11 @@ import org.cassl.training.trainer.TrainingListener;
  * The CA-SSL experiment, what {@code cassl ca-ssl} does: stage 1 trains the teacher (which is also
  * the baseline) on the labeled set, the teacher pseudo-labels the unlabeled images, stage 2 warms a
  * model up on them class-agnostically, stage 3 fine-tunes it on the labeled set. The result maps
- * {@code "baseline"} and {@code "ca_ssl"} (and {@code "class_aware"} for the ablation) to their
- * validation metrics; {@code results.json} in the experiment folder holds the same.
+ * {@code "baseline"} and {@code "ca_ssl"} (and {@code "class_aware"} for the ablation, and the
+ * controls {@code "baseline_long"} and {@code "labeled_warmup"} with {@link Builder#controls}) to
+ * their metrics, on the test split when one is given ({@link Builder#test}), else on validation;
+ * {@code results.json} in the experiment folder holds the same, plus {@code "gain"} (CA-SSL's AP
+ * minus the better control's), {@code "evaluated_on"} and the validation metrics under {@code "val"}.
  *
  * <pre>{@code
  * JobResult r = CaSslJob.builder(config, Path.of("labeled.json"), Path.of("labeled"), Path.of("unlabeled"),
@@ -91,6 +94,13 @@ public final class CaSslJob extends Job {
         private int lrWarmup = 500;
         private boolean classAware;
         private boolean classAgnostic = true;
+        private Long teacherIterations;
+        private boolean baselineLongControl;
+        private boolean labeledWarmupControl;
+        private String schedule = Defaults.SCHEDULE;
+        private Path testAnn;
+        private Path testImages;
+        private Path teacherRun;
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -179,6 +189,94 @@ public final class CaSslJob extends Job {
         }
 
         /**
+         * Iterations of the stage-1 teacher, which is also the baseline (default: {@link #iterations}).
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
+        public Builder teacherIterations(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("teacherIterations must be at least 1, got " + n);
+            }
+            this.teacherIterations = n;
+            return this;
+        }
+
+        /**
+         * Runs both compute-matched controls (default off): {@code baseline_long}, the labeled-only
+         * model trained for warmup + fine-tune iterations (the teacher itself when its iterations
+         * are that many), and {@code labeled_warmup}, a class-agnostic warmup on the labeled ground
+         * truth followed by the same fine-tune. The results then carry {@code gain}: CA-SSL's AP
+         * minus the better control's.
+         *
+         * @param on run the controls
+         * @return this builder
+         */
+        public Builder controls(boolean on) {
+            return controls(on, on);
+        }
+
+        /**
+         * Chooses the controls one by one (see {@link #controls(boolean)}).
+         *
+         * @param baselineLong  the labeled-only model trained warmup + fine-tune iterations
+         * @param labeledWarmup the class-agnostic warmup on the labeled set, then the fine-tune
+         * @return this builder
+         */
+        public Builder controls(boolean baselineLong, boolean labeledWarmup) {
+            this.baselineLongControl = baselineLong;
+            this.labeledWarmupControl = labeledWarmup;
+            return this;
+        }
+
+        /**
+         * Learning-rate schedule of every stage after its linear warmup: {@code multistep} (the
+         * default), {@code cosine} or {@code constant}.
+         *
+         * @param name the schedule
+         * @return this builder
+         * @throws IllegalArgumentException if the name is none of those
+         */
+        public Builder schedule(String name) {
+            String n = Objects.requireNonNull(name, "name").toLowerCase(java.util.Locale.ROOT);
+            if (!List.of("multistep", "cosine", "constant").contains(n)) {
+                throw new IllegalArgumentException("schedule must be multistep, cosine or constant, got " + name);
+            }
+            this.schedule = n;
+            return this;
+        }
+
+        /**
+         * A test split every final model is evaluated on: the result's metrics are then test
+         * metrics, and validation keeps serving learning curves and choices (default: none, the
+         * validation metrics are reported).
+         *
+         * @param ann    test annotations (COCO)
+         * @param images test image folder
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder test(Path ann, Path images) {
+            this.testAnn = Objects.requireNonNull(ann, "ann");
+            this.testImages = Objects.requireNonNull(images, "images");
+            return this;
+        }
+
+        /**
+         * Uses a finished baseline run folder (another experiment's {@code baseline/}) as teacher and
+         * baseline instead of training one: ablations that share a teacher (default: train one).
+         *
+         * @param run the run folder
+         * @return this builder
+         * @throws NullPointerException if {@code run} is null
+         */
+        public Builder teacherRun(Path run) {
+            this.teacherRun = Objects.requireNonNull(run, "run");
+            return this;
+        }
+
+        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -217,8 +315,21 @@ public final class CaSslJob extends Job {
                 : UnlabeledImages.list(b.unlabeled);
         TrainOptions stage = stageOptions(b.iterations, b.evalEvery);
         TrainOptions warm = stageOptions(b.warmupIterations == null ? b.iterations : b.warmupIterations, 0);
-        CaSslConfig cfg = new CaSslConfig(model, b.labeled, b.labeledImages, u, b.val, b.valImages, b.out, stage, warm, stage,
-                PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard(), backbone);
+        TrainOptions teacher = b.teacherIterations == null ? stage : stageOptions(b.teacherIterations, b.evalEvery);
+        TrainOptions longBaseline = b.baselineLongControl ? stageOptions(warm.iterations() + stage.iterations(), b.evalEvery)
+                : null;
+        CaSslConfig cfg = new CaSslConfig(model, b.labeled, b.labeledImages, u, b.val, b.valImages, b.out, teacher, warm, stage,
+                PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard())
+                .withControls(longBaseline, b.labeledWarmupControl);
+        if (b.testAnn != null) {
+            cfg = cfg.withTest(b.testAnn, b.testImages);
+        }
+        if (b.teacherRun != null) {
+            cfg = cfg.withTeacherRun(b.teacherRun);
+        }
+        if (backbone != null) {
+            cfg = cfg.withBackbone(backbone);
+        }
         CaSslPipeline.Listener bridge = new CaSslPipeline.Listener() {
             @Override
             public void onStage(String name, String description) {
@@ -241,31 +352,68 @@ public final class CaSslJob extends Job {
             }
         };
         Map<String, Map<String, Double>> results;
+        CaSslPipeline pipeline = new CaSslPipeline(cfg, bridge, cancellation).device(device);
         try {
-            results = new CaSslPipeline(cfg, bridge, cancellation).device(device).run();
+            results = pipeline.run();
         } catch (Stop e) {
             return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, Map.of(),
                     "ca-ssl: cancelled during pseudo-labelling; resumable");
         }
-        boolean complete = !cancellation.isCancelled() && results.keySet().containsAll(expectedKeys(modes));
+        boolean complete = !cancellation.isCancelled() && results.keySet().containsAll(expectedKeys(modes, cfg));
         if (complete) {
-            ResultsTable.write(b.out.resolve("results.json"), results);
+            Map<String, Object> json = new java.util.LinkedHashMap<>(results);
+            Double gain = gain(results);
+            if (gain != null) {
+                json.put("gain", gain);
+            }
+            json.put("evaluated_on", pipeline.reportedSplit());
+            json.put("val", pipeline.valResults());
+            ResultsTable.write(b.out.resolve("results.json"), json);
             return new JobResult(JobResult.Status.COMPLETED, stage.iterations(), b.out, null, results,
                     "ca-ssl: finished; results in " + b.out.resolve("results.json"));
         }
         return new JobResult(JobResult.Status.CANCELLED, 0, b.out, null, results, "ca-ssl: cancelled; resumable");
     }
 
-    /** One stage's recipe: the training defaults with this job's five settings. */
+    /**
+     * The CA-SSL gain over the compute-matched controls: {@code ca_ssl}'s AP minus the best AP of
+     * {@code baseline_long} and {@code labeled_warmup} (those present), or null without CA-SSL or
+     * without a control.
+     *
+     * @param results model name to metrics
+     * @return the gain in AP (a difference of fractions), or null
+     */
+    public static Double gain(Map<String, Map<String, Double>> results) {
+        Map<String, Double> ca = results.get(WarmupMode.CLASS_AGNOSTIC.resultKey());
+        if (ca == null) {
+            return null;
+        }
+        Double best = null;
+        for (String k : List.of(CaSslPipeline.BASELINE_LONG, CaSslPipeline.LABELED_WARMUP)) {
+            Map<String, Double> m = results.get(k);
+            if (m != null && m.get("AP") != null) {
+                best = best == null ? m.get("AP") : Math.max(best, m.get("AP"));
+            }
+        }
+        return best == null ? null : ca.get("AP") - best;
+    }
+
+    /** One stage's recipe: the training defaults with this job's settings. */
     private TrainOptions stageOptions(long iterations, int evalEvery) {
-        return TrainOptions.recipe(iterations, b.batchSize, b.lr, Defaults.OPTIMIZER, Defaults.SCHEDULE,
+        return TrainOptions.recipe(iterations, b.batchSize, b.lr, Defaults.OPTIMIZER, b.schedule,
                 (int) Math.min(b.lrWarmup, iterations / 5),
                 Defaults.WEIGHT_DECAY, b.seed, b.workers, evalEvery, b.checkpointEvery);
     }
 
-    private static List<String> expectedKeys(List<WarmupMode> modes) {
+    private static List<String> expectedKeys(List<WarmupMode> modes, CaSslConfig cfg) {
         List<String> k = new ArrayList<>();
         k.add("baseline");
+        if (cfg.baselineLong() != null) {
+            k.add(CaSslPipeline.BASELINE_LONG);
+        }
+        if (cfg.labeledWarmup()) {
+            k.add(CaSslPipeline.LABELED_WARMUP);
+        }
         modes.forEach(m -> k.add(m.resultKey()));
         return k;
     }

@@ -1,6 +1,7 @@
 package org.cassl.training.pipeline;
 
 import org.cassl.tensor.Device;
+import org.cassl.training.model.BackboneWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import org.cassl.detection.coco.CocoReader;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.nn.Weights;
 import org.cassl.training.UserInputException;
+import org.cassl.training.data.DatasetRoot;
 import org.cassl.training.data.LabelMode;
+import org.cassl.training.eval.DetectionEvaluator;
 import org.cassl.training.trainer.CancellationToken;
 import org.cassl.training.trainer.TrainOutcome;
 import org.cassl.training.trainer.TrainingListener;
@@ -24,8 +27,10 @@ import org.cassl.training.trainer.TrainingListener;
  * retrained, an interrupted one continues from its checkpoint, and pseudo-labelling continues from
  * its partial file. Results of every model go to {@code results.json}.
  *
- * <p>Folders: {@code baseline/} (stage 1, also the teacher), {@code pseudo_labels.json},
- * {@code warmup-<mode>/}, {@code finetune-<mode>/}.
+ * <p>Folders: {@code baseline/} (stage 1, also the teacher), the controls {@code baseline-long/}
+ * and {@code warmup-labeled/} + {@code finetune-labeled/} when configured, {@code pseudo_labels.json},
+ * {@code warmup-<mode>/}, {@code finetune-<mode>/}; with a test split each final model's
+ * {@code test_eval.json}.
  */
 public final class CaSslPipeline {
     /** Observer of stage transitions (the CLI prints them; the demo collects curves). */
@@ -67,7 +72,13 @@ public final class CaSslPipeline {
         return cfg.out().resolve(stage);
     }
 
-    /** Runs everything; returns the final metrics per model (keys baseline, ca_ssl, class_aware). */
+    /**
+     * Runs everything; returns the final metrics per model, on the test split when the config has
+     * one (else on validation): keys {@code baseline}, then the controls {@code baseline_long} and
+     * {@code labeled_warmup} when configured, then {@code ca_ssl} and {@code class_aware} per warmup.
+     * Missing keys mean the run was cancelled (resumable). {@link #valResults()} holds the
+     * validation metrics of the same models.
+     */
     public Map<String, Map<String, Double>> run() {
         try {
             Files.createDirectories(cfg.out());
@@ -76,16 +87,60 @@ public final class CaSslPipeline {
         }
         CocoDataset labeled = read(cfg.labeledAnn());
         CocoDataset val = read(cfg.valAnn());
+        test = cfg.testAnn() == null ? null : read(cfg.testAnn());
         Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+        valResults.clear();
 
-        listener.onStage("baseline", "stage 1: teacher / baseline on the labeled set");
-        Path baseline = stageDir("baseline");
-        TrainOutcome t = train(new TrainSpec("baseline", cfg.model(), labeled, cfg.labeledImages(), LabelMode.CATEGORY_ID,
-                cfg.augmentation(), val, cfg.valImages(), null, false, cfg.teacher(), baseline, cfg.backbone()));
-        if (t.status() != TrainOutcome.Status.COMPLETED) {
+        Path baseline;
+        if (cfg.teacherRun() != null) {
+            baseline = cfg.teacherRun();
+            if (!TrainRun.isFinished(baseline)) {
+                throw new UserInputException("teacher run " + baseline + " is not a finished training run");
+            }
+            record(results, "baseline", baseline, TrainRun.readEval(baseline));
+        } else {
+            listener.onStage("baseline", "stage 1: teacher / baseline on the labeled set");
+            baseline = stageDir("baseline");
+            TrainOutcome t = train(new TrainSpec("baseline", cfg.model(), labeled, cfg.labeledImages(), LabelMode.CATEGORY_ID,
+                    cfg.augmentation(), val, cfg.valImages(), null, false, cfg.teacher(), baseline, cfg.backbone()));
+            if (t.status() != TrainOutcome.Status.COMPLETED) {
+                return results;
+            }
+            record(results, "baseline", baseline, t.finalMetrics());
+        }
+
+        if (cfg.baselineLong() != null && !cancellation.isCancelled()) {
+            if (cfg.baselineLong().equals(cfg.teacher())) {
+                results.put(BASELINE_LONG, results.get("baseline"));
+                valResults.put(BASELINE_LONG, valResults.get("baseline"));
+            } else {
+                listener.onStage("baseline-long", "control (b): the labeled-only model trained as long as warmup + fine-tune");
+                Path dir = stageDir("baseline-long");
+                TrainOutcome t = train(new TrainSpec("baseline-long", cfg.model(), labeled, cfg.labeledImages(),
+                        LabelMode.CATEGORY_ID, cfg.augmentation(), val, cfg.valImages(), null, false, cfg.baselineLong(), dir,
+                        cfg.backbone()));
+                if (t.status() != TrainOutcome.Status.COMPLETED) {
+                    return results;
+                }
+                record(results, BASELINE_LONG, dir, t.finalMetrics());
+            }
+        }
+
+        if (cfg.labeledWarmup() && !cancellation.isCancelled()) {
+            listener.onStage("warmup-labeled", "control (c): class-agnostic warmup on the labeled ground truth");
+            Path warmDir = stageDir("warmup-labeled");
+            TrainOutcome w = train(new TrainSpec("warmup-labeled", cfg.model().withNumClasses(2), labeled, cfg.labeledImages(),
+                    LabelMode.CLASS_AGNOSTIC, cfg.augmentation(), null, null, baselineInit(), true, cfg.warmup(), warmDir));
+            if (w.status() != TrainOutcome.Status.COMPLETED) {
+                return results;
+            }
+            if (!fineTune("labeled", "the labeled-data warmup", warmDir, LABELED_WARMUP, labeled, val, results)) {
+                return results;
+            }
+        }
+        if (cfg.warmups().isEmpty() || cancellation.isCancelled()) {
             return results;
         }
-        results.put("baseline", t.finalMetrics());
 
         Path pseudo = cfg.out().resolve("pseudo_labels.json");
         if (!Files.isRegularFile(pseudo)) {
@@ -111,22 +166,99 @@ public final class CaSslPipeline {
             LabelMode labels = mode == WarmupMode.CLASS_AGNOSTIC ? LabelMode.CLASS_AGNOSTIC : LabelMode.TEACHER_CLASS;
             Path warmDir = stageDir("warmup-" + suffix);
             TrainOutcome w = train(new TrainSpec("warmup-" + suffix, warmCfg, pseudoData, cfg.unlabeled().root(), labels,
-                    cfg.augmentation(), null, null, null, false, cfg.warmup(), warmDir, cfg.backbone()));
+                    cfg.augmentation(), null, null, baselineInit(), mode == WarmupMode.CLASS_AGNOSTIC, cfg.warmup(), warmDir));
             if (w.status() != TrainOutcome.Status.COMPLETED) {
                 return results;
             }
-            listener.onStage("finetune-" + suffix, "stage 3: fine-tune the " + mode.cliName()
-                    + " warmup on the labeled set (class logits re-initialised)");
-            TrainOutcome f = train(new TrainSpec("finetune-" + suffix, cfg.model(), labeled, cfg.labeledImages(),
-                    LabelMode.CATEGORY_ID, cfg.augmentation(), val, cfg.valImages(), TrainRun.weightsOf(warmDir), true,
-                    cfg.finetune(), stageDir("finetune-" + suffix)));
-            if (f.status() != TrainOutcome.Status.COMPLETED) {
+            if (!fineTune(suffix, "the " + mode.cliName() + " warmup", warmDir, mode.resultKey(), labeled, val, results)) {
                 return results;
             }
-            results.put(mode.resultKey(), f.finalMetrics());
         }
         return results;
     }
+
+    /**
+     * The initial weights of the baseline (the model config and seed of stage 1, before any
+     * training), written once to {@code init.safetensors}: every warmup starts from them, with
+     * fresh class logits when its class count differs, so that it has "the same init the baseline
+     * starts from" (specs/ca-ssl.md). Drawing a 2-class model from the seed instead would give
+     * every layer after the class logits other random weights.
+     */
+    private Path baselineInit() {
+        Path f = cfg.out().resolve("init.safetensors");
+        if (!Files.isRegularFile(f)) {
+            Fcos m = new Fcos(cfg.model(), new org.cassl.tensor.Generator(cfg.teacher().seed()));
+            if (cfg.backbone() != null) {
+                BackboneWeights.load(m, cfg.backbone().file());
+            }
+            Path tmp = cfg.out().resolve("init.tmp.safetensors");
+            Weights.save(m, tmp);
+            try {
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return f;
+    }
+
+    /** Key of control (b) in the results. */
+    public static final String BASELINE_LONG = "baseline_long";
+    /** Key of control (c) in the results. */
+    public static final String LABELED_WARMUP = "labeled_warmup";
+
+    private CocoDataset test;
+    private final Map<String, Map<String, Double>> valResults = new LinkedHashMap<>();
+
+    /** The validation metrics of the models of the last {@link #run()} (the split choices are made on). */
+    public Map<String, Map<String, Double>> valResults() {
+        return new LinkedHashMap<>(valResults);
+    }
+
+    /** Which split {@link #run()}'s metrics are on: "test" or "val". */
+    public String reportedSplit() {
+        return cfg.testAnn() == null ? "val" : "test";
+    }
+
+    private boolean fineTune(String suffix, String what, Path warmDir, String key, CocoDataset labeled, CocoDataset val,
+                             Map<String, Map<String, Double>> results) {
+        listener.onStage("finetune-" + suffix, "stage 3: fine-tune " + what
+                + " on the labeled set (class logits re-initialised)");
+        Path dir = stageDir("finetune-" + suffix);
+        TrainOutcome f = train(new TrainSpec("finetune-" + suffix, cfg.model(), labeled, cfg.labeledImages(),
+                LabelMode.CATEGORY_ID, cfg.augmentation(), val, cfg.valImages(), TrainRun.weightsOf(warmDir), true,
+                cfg.finetune(), dir));
+        if (f.status() != TrainOutcome.Status.COMPLETED) {
+            return false;
+        }
+        record(results, key, dir, f.finalMetrics());
+        return true;
+    }
+
+    /** Stores a finished model's validation metrics and its reported (test, else validation) metrics. */
+    private void record(Map<String, Map<String, Double>> results, String key, Path runDir, Map<String, Double> valMetrics) {
+        valResults.put(key, valMetrics);
+        results.put(key, test == null ? valMetrics : testMetrics(runDir));
+    }
+
+    /** The run's final model on the test split, cached in {@code test_eval.json}. */
+    private Map<String, Double> testMetrics(Path runDir) {
+        Path cached = runDir.resolve(TEST_EVAL);
+        if (Files.isRegularFile(cached)) {
+            return TrainRun.readEval(runDir, TEST_EVAL);
+        }
+        FcosConfig c = FcosConfig.load(runDir.resolve("config.json"));
+        Fcos model = Fcos.forLoading(c);
+        Weights.loadInto(model, TrainRun.weightsOf(runDir), true);
+        Map<String, Double> m = new DetectionEvaluator(test, new DatasetRoot(cfg.testImages()), 8).evaluate(model, null)
+                .metrics();
+        TrainRun.writeJson(cached, m);
+        return m;
+    }
+
+    /** File of a run folder holding its final model's metrics on the test split. */
+    public static final String TEST_EVAL = "test_eval.json";
 
     private TrainOutcome train(TrainSpec spec) {
         TrainRun run = new TrainRun(spec).device(device).cancellation(cancellation).listener(listener.trainingListener(spec.stage()));

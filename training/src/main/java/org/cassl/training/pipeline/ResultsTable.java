@@ -56,7 +56,8 @@ public final class ResultsTable {
         TrainRun.writeJson(file, results);
     }
 
-    static String json(Object o) {
+    /** Compact JSON of a value (for reports). */
+    public static String json(Object o) {
         try {
             return JSON.writeValueAsString(o);
         } catch (IOException e) {

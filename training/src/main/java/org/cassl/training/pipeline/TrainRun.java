@@ -264,9 +264,13 @@ public final class TrainRun {
     }
 
     static Map<String, Double> readEval(Path out) {
+        return readEval(out, "eval.json");
+    }
+
+    static Map<String, Double> readEval(Path out, String file) {
         Map<String, Double> m = new LinkedHashMap<>();
         try {
-            JSON.readTree(Files.readString(out.resolve("eval.json"))).fields()
+            JSON.readTree(Files.readString(out.resolve(file))).fields()
                     .forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

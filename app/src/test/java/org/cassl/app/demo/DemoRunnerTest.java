@@ -1,0 +1,48 @@
+package org.cassl.app.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.cassl.detection.FcosConfig;
+import org.cassl.training.pipeline.WarmupMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A miniature full demo: five models, the ablations, results.json keys, the report. */
+class DemoRunnerTest {
+    @Test
+    void fullDemoInMiniature(@TempDir Path dir) throws Exception {
+        DemoPlan full = DemoPlan.full();
+        DemoPlan tiny = new DemoPlan("tiny", 4, 4, 2, 3, 64, 7, DemoPlan.demoData(64), List.of(0L), 2, 1, 1, 2, 0.01,
+                "cosine", 0, 0.0, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1, List.of(0.0, 0.5),
+                List.of(2), 1, FcosConfig.parse(DemoPlan.demoModel(64, FcosConfig.MaskHead.NONE).toJson())
+                        .overriding("{\"fpn_channels\": 32, \"score_thresh\": 0.0}"));
+        new DemoRunner(tiny, dir, "cpu", List.of()).run();
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        for (String m : List.of("baseline", "baseline_long", "labeled_warmup", "class_aware", "ca_ssl")) {
+            assertEquals(12, r.get(m).size(), m);
+            assertTrue(r.get("val").has(m), m);
+        }
+        assertEquals("test", r.get("evaluated_on").asText());
+        double expected = r.get("ca_ssl").get("AP").asDouble()
+                - Math.max(r.get("baseline_long").get("AP").asDouble(), r.get("labeled_warmup").get("AP").asDouble());
+        assertEquals(expected, r.get("gain").asDouble(), 1e-12);
+        JsonNode ab = r.get("ablations");
+        assertTrue(ab.get("tau").has("0.0") && ab.get("tau").has("0.5"), ab.toString());
+        assertTrue(ab.get("unlabeled").has("2"), ab.toString());
+        assertTrue(ab.has("tau_chosen_on_val"));
+        assertTrue(Files.isDirectory(dir.resolve("seed-0/ablation-tau-0.50")));
+        assertEquals(List.of(3, 4, 5), tiny.model().fpnLevels());
+        assertEquals("cosine", tiny.schedule());
+        assertTrue(r.get("plan").get("schedule").asText().startsWith("cosine"));
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("baseline (a) = baseline_long (b)") && html.contains("labeled_warmup (c)") && html.contains("CA-SSL (e)") && html.contains("Test results"), html);
+        assertTrue(Files.isRegularFile(dir.resolve("plots/ap.png")));
+        assertEquals(full.teacherIters(), full.warmupIters() + full.finetuneIters(), "L = W + F: (a) is (b)");
+    }
+}
