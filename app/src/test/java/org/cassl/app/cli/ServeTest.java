@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeTest {
     /** Concurrent clients and requests per client of the load test. */
     static final int CLIENTS = 8;
-    // 8 x 200 takes about 95 s on 2 busy cores (17 requests/s with this model and score threshold): 8 x 50 here
-    static final int PER_CLIENT = 50;
+    // the 8 clients x 200 requests (about 95 s measured on 2 busy cores)
+    static final int PER_CLIENT = 200;
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String CONFIG = "{\"backbone\": \"resnet18\", \"fpn_channels\": 32, \"num_classes\": 3, \"min_size\": 64,"
