@@ -45,6 +45,35 @@ public final class DataParallel {
         return out;
     }
 
+    /**
+     * Runs {@code world} replicas, and when the stage fails starts it again, up to {@code retries}
+     * times (Spark does not retry a failed barrier result stage itself); {@code body} gets the
+     * attempt number (0 first), and replicas are expected to resume from the newest checkpoint.
+     * A {@link org.cassl.training.UserInputException} is not retried.
+     *
+     * @param what names the stage in the message printed before a retry
+     */
+    public static List<String> runWithRetries(JavaSparkContext sc, int world, int retries, String what,
+                                              java.util.function.IntFunction<Replica> body) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return run(sc, world, body.apply(attempt));
+            } catch (Exception e) { // SparkException is checked but thrown undeclared through Scala
+                if (attempt >= retries || e instanceof org.cassl.training.UserInputException) {
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(firstLine(e), e);
+                }
+                System.err.println(what + ": the barrier stage failed (" + firstLine(e) + "); attempt " + (attempt + 2)
+                        + " of " + (retries + 1) + " resumes from the newest checkpoint");
+            }
+        }
+    }
+
+    static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
     private static final class Task extends AbstractFunction1<Iterator<Integer>, Iterator<String>> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Replica body;

@@ -27,7 +27,6 @@ import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.resource.ResourceInformation;
 import org.cassl.detection.coco.CocoWriter;
 import org.cassl.detection.fcos.Fcos;
 import org.cassl.training.UserInputException;
@@ -99,6 +98,14 @@ public final class SparkPseudoLabel {
 
     /** Runs the job on {@code sc}. Bad inputs end in a {@link UserInputException} with one line, before any output. */
     public static Result run(JavaSparkContext sc, Spec spec) {
+        return run(sc, spec, null);
+    }
+
+    /**
+     * Runs the job on images already listed (the CA-SSL pipeline's unlabeled set, in its order);
+     * {@code spec.images()} then only names them in messages. With {@code images} null, as {@link #run(JavaSparkContext, Spec)}.
+     */
+    public static Result run(JavaSparkContext sc, Spec spec, UnlabeledImages images) {
         long t0 = System.nanoTime();
         Configuration conf = HadoopFiles.conf(sc.hadoopConfiguration());
         Path out = HadoopFiles.path(spec.out());
@@ -108,7 +115,11 @@ public final class SparkPseudoLabel {
         byte[] w = HadoopFiles.readAll(HadoopFiles.path(spec.weights()), conf, "weights file");
         ModelBytes model = new ModelBytes(cfg, w, HadoopFiles.path(spec.weights()).getName(), spec.options().tau());
         model.loadFresh("cpu"); // a model that does not fit its config fails here, with one line
-        Manifest manifest = manifest(spec.images(), conf);
+        Manifest manifest = images == null ? manifest(spec.images(), conf)
+                : new Manifest(images.root().toUri().toString(), images.fileNames());
+        if (manifest.names().isEmpty()) {
+            throw new UserInputException("no images (png, jpg, jpeg, bmp, gif) found in " + spec.images());
+        }
         int n = manifest.names().size();
         int batch = spec.options().batchSize();
         int batches = (n + batch - 1) / batch;
@@ -331,7 +342,7 @@ public final class SparkPseudoLabel {
         // batch-aligned ranges: partition p holds batches [p*B/P, (p+1)*B/P)
         int from = (int) ((long) part * batches / parts) * batch;
         int to = Math.min(n, (int) ((long) (part + 1) * batches / parts) * batch);
-        String device = device(spec.device());
+        String device = ExecutorDevice.current(spec.device());
         Fcos teacher = model.load(device);
         StringBuilder sb = new StringBuilder();
         for (int s = from; s < to; s += batch) {
@@ -364,21 +375,6 @@ public final class SparkPseudoLabel {
             }
             o.write(bytes);
         });
-    }
-
-    /** The device of this task: a GPU Spark assigned ({@code spark.task.resource.gpu.amount}) when asked for "auto". */
-    static String device(String requested) {
-        if (!requested.equals("auto")) {
-            return requested;
-        }
-        TaskContext tc = TaskContext.get();
-        if (tc != null) {
-            ResourceInformation gpu = tc.resources().get("gpu").getOrElse(() -> null);
-            if (gpu != null && gpu.addresses().length > 0) {
-                return "cuda:" + gpu.addresses()[0];
-            }
-        }
-        return "cpu";
     }
 
     static final class ImageFailure extends Exception {

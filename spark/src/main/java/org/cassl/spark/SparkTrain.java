@@ -108,33 +108,17 @@ public final class SparkTrain {
                     + spec.replicas() + " x " + spec.batch());
         }
         long t0 = System.nanoTime();
-        List<String> lines = null;
-        for (int attempt = 0; lines == null; attempt++) {
-            try {
-                lines = stage(sc, spec, attempt);
-            } catch (Exception e) { // SparkException is checked but thrown undeclared through Scala
-                if (attempt >= spec.retries() || e instanceof UserInputException) {
-                    throw e instanceof RuntimeException re ? re : new IllegalStateException(firstLine(e), e);
-                }
-                System.err.println("cassl spark train: the barrier stage failed (" + firstLine(e) + "); attempt " + (attempt + 2)
-                        + " of " + (spec.retries() + 1) + " resumes from the newest checkpoint in " + spec.out());
-            }
-        }
+        List<String> lines = DataParallel.runWithRetries(sc, spec.replicas(), spec.retries(), "cassl spark train (" + spec.out()
+                + ")", attempt -> stage(spec, attempt));
         double secs = (System.nanoTime() - t0) / 1e9;
         String[] f = lines.get(0).split("\t");
         return new Result(f[0], Path.of(spec.out()).resolve("model.safetensors").toString(), secs, Double.parseDouble(f[1]),
                 Long.parseLong(f[2]));
     }
 
-    private static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
     /** One barrier stage of all replicas; rank-ordered result lines. */
-    private static List<String> stage(JavaSparkContext sc, Spec spec, int attempt) {
-        return DataParallel.run(sc, spec.replicas(), (rank, world, sync, ring) -> {
+    private static DataParallel.Replica stage(Spec spec, int attempt) {
+        return (rank, world, sync, ring) -> {
             BarrierTaskContext ctx = BarrierTaskContext.get();
             boolean firstAttempt = attempt == 0 && ctx.stageAttemptNumber() == 0 && ctx.attemptNumber() == 0;
             TrainingJob.Builder b = spec.job(rank, sync);
@@ -151,7 +135,7 @@ public final class SparkTrain {
             }
             JobResult r = b.build().run();
             return r.message().replace('\n', ' ') + "\t" + ring.seconds() + "\t" + ring.bytesSent();
-        });
+        };
     }
 
     /** The image count of a COCO file (the driver's check that every replica gets a non-empty slice). */

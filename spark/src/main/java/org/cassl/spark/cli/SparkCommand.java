@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cassl spark}: the stages on Apache Spark (embedded {@code local[*]} by default). */
-@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {SparkPseudoLabelCommand.class, SparkTrainCommand.class},
+@Command(name = "spark", mixinStandardHelpOptions = true, subcommands = {SparkPseudoLabelCommand.class, SparkTrainCommand.class, SparkCaSslCommand.class},
         description = {"Run cassl stages on Apache Spark: embedded local[*] by default, or any master (--master, spark-submit).",
             "Spark is a provided dependency: ./cassl adds spark/target/lib (mvn -pl spark -am package) when present."})
 public final class SparkCommand implements Runnable {
@@ -26,5 +26,23 @@ public final class SparkCommand implements Runnable {
 
         @Option(names = "--partitions", paramLabel = "N", description = "Partitions (default: two per core Spark offers).")
         int partitions;
+    }
+
+    /** Options of the data-parallel training subcommands. */
+    static final class ReplicaOptions {
+        @Option(names = {"--replicas", "--workers-n"}, paramLabel = "N",
+                description = "Data-parallel replicas (Spark tasks) per training stage (default: ${DEFAULT-VALUE}).")
+        int replicas = 2;
+
+        @Option(names = "--retries", paramLabel = "N",
+                description = "Start a failed barrier stage again, resuming from the newest checkpoint (default: ${DEFAULT-VALUE}).")
+        int retries = 2;
+    }
+
+    /** The device option of subcommands that compute on executors. */
+    static final class ExecutorDeviceOption {
+        @Option(names = "--device", paramLabel = "cpu|cuda:N|auto",
+                description = "Executor device; auto takes the GPU Spark assigns (spark.task.resource.gpu.amount) (default: ${DEFAULT-VALUE}).")
+        String device = "cpu";
     }
 }

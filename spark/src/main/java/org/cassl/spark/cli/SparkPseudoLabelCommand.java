@@ -52,9 +52,8 @@ final class SparkPseudoLabelCommand implements Callable<Integer> {
             description = "Unreadable images: skip (leave out, count, list) or fail (write nothing) (default: ${DEFAULT-VALUE}).")
     String onError = "skip";
 
-    @Option(names = "--device", paramLabel = "cpu|cuda:N|auto",
-            description = "Executor device; auto takes the GPU Spark assigns (spark.task.resource.gpu.amount) (default: ${DEFAULT-VALUE}).")
-    String device = "cpu";
+    @Mixin
+    SparkCommand.ExecutorDeviceOption device;
 
     @Mixin
     SparkCommand.SparkOptions spark;
@@ -65,7 +64,7 @@ final class SparkPseudoLabelCommand implements Callable<Integer> {
             throw new org.cassl.training.UserInputException(SparkRunner.HOW_TO_GET_SPARK);
         }
         SparkPseudoLabel.Spec spec = new SparkPseudoLabel.Spec(config, weights, source.images != null ? source.images
-                : source.imageList, out, new PseudoLabelOptions(tau, nms, maxPerImage, batch), onError, spark.partitions, device, -1);
+                : source.imageList, out, new PseudoLabelOptions(tau, nms, maxPerImage, batch), onError, spark.partitions, device.device, -1);
         System.out.println(SparkRunner.pseudoLabel(spark.master, spark.conf, spec));
         return 0;
     }

@@ -58,8 +58,8 @@ final class SparkTrainCommand implements Callable<Integer> {
         Integer epochs;
     }
 
-    @Option(names = {"--replicas", "--workers-n"}, paramLabel = "N", description = "Data-parallel replicas (Spark tasks) (default: ${DEFAULT-VALUE}).")
-    int replicas = 2;
+    @Mixin
+    SparkCommand.ReplicaOptions replicaOptions;
 
     @Option(names = "--batch", description = "Images per replica per step; the global batch is replicas x batch (default: ${DEFAULT-VALUE}).")
     int batch = Defaults.BATCH;
@@ -94,9 +94,6 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "Disable flips and colour jitter.")
     boolean noAugment;
 
-    @Option(names = "--retries", paramLabel = "N",
-            description = "Start the barrier stage again after a failure, resuming from the newest checkpoint (default: ${DEFAULT-VALUE}).")
-    int retries = 2;
 
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
     boolean resume;
@@ -112,7 +109,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         SparkTrain.Spec spec = new SparkTrain.Spec(config, ann, images, out, valAnn, valImages, init, reinitClassLogits,
                 backboneWeights, classAgnostic, length == null ? null : length.iters, length == null ? null : length.epochs,
                 batch, lr, optimizer, schedule, warmup, weightDecay, seed, workers, evalEvery, checkpointEvery, !noAugment, resume,
-                replicas, retries, -1);
+                replicaOptions.replicas, replicaOptions.retries, -1);
         System.out.println(SparkRunner.train(spark.master, spark.conf, spec));
         return 0;
     }

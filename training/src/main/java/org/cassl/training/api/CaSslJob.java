@@ -101,6 +101,7 @@ public final class CaSslJob extends Job {
         private Path testAnn;
         private Path testImages;
         private Path teacherRun;
+        private org.cassl.training.pipeline.StageRunner stages = org.cassl.training.pipeline.StageRunner.LOCAL;
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -277,6 +278,20 @@ public final class CaSslJob extends Job {
         }
 
         /**
+         * Where the stages train and the teacher labels: in this JVM (the default,
+         * {@link org.cassl.training.pipeline.StageRunner#LOCAL}) or elsewhere, e.g. on a Spark
+         * cluster; the experiment folder gets the same files either way.
+         *
+         * @param runner the stage runner
+         * @return this builder
+         * @throws NullPointerException if {@code runner} is null
+         */
+        public Builder stages(org.cassl.training.pipeline.StageRunner runner) {
+            this.stages = Objects.requireNonNull(runner, "runner");
+            return this;
+        }
+
+        /**
          * The job (nothing runs yet).
          *
          * @return the job
@@ -352,7 +367,7 @@ public final class CaSslJob extends Job {
             }
         };
         Map<String, Map<String, Double>> results;
-        CaSslPipeline pipeline = new CaSslPipeline(cfg, bridge, cancellation).device(device);
+        CaSslPipeline pipeline = new CaSslPipeline(cfg, bridge, cancellation).device(device).stages(b.stages);
         try {
             results = pipeline.run();
         } catch (Stop e) {

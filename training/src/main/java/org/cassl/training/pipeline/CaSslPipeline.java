@@ -54,11 +54,20 @@ public final class CaSslPipeline {
     private final Listener listener;
     private final CancellationToken cancellation;
     private Device device = Device.CPU;
+    private StageRunner stages = StageRunner.LOCAL;
 
     public CaSslPipeline(CaSslConfig cfg, Listener listener, CancellationToken cancellation) {
         this.cfg = cfg;
         this.listener = listener == null ? new Listener() { } : listener;
         this.cancellation = cancellation == null ? new CancellationToken() : cancellation;
+    }
+
+    /**
+     * How stages train and the teacher labels (default {@link StageRunner#LOCAL}: in this JVM); returns this.
+     */
+    public CaSslPipeline stages(StageRunner runner) {
+        this.stages = java.util.Objects.requireNonNull(runner, "runner");
+        return this;
     }
 
     /** Where every stage trains and the teacher labels (default: the CPU); returns this. */
@@ -146,13 +155,8 @@ public final class CaSslPipeline {
         if (!Files.isRegularFile(pseudo)) {
             listener.onStage("pseudo-label", "pseudo-labels on " + cfg.unlabeled().fileNames().size()
                     + " unlabeled images (tau " + cfg.pseudo().tau() + ")");
-            FcosConfig teacherCfg = cfg.model().scoreThresh() > cfg.pseudo().tau()
-                    ? cfg.model().withScoreThresh(cfg.pseudo().tau()) : cfg.model();
-            Fcos teacher = Fcos.forLoading(teacherCfg);
-            Weights.loadInto(teacher, TrainRun.weightsOf(baseline), true);
-            teacher.to(device);
-            new PseudoLabeler(teacher, cfg.pseudo(), TrainRun.weightsOf(baseline).toString())
-                    .run(cfg.unlabeled(), pseudo, listener.pseudoLabelProgress(cfg.unlabeled().fileNames().size()));
+            stages.pseudoLabel(new StageRunner.PseudoLabelStep(baseline, cfg.model(), cfg.pseudo(), cfg.unlabeled(), pseudo,
+                    device), listener.pseudoLabelProgress(cfg.unlabeled().fileNames().size()));
         }
         CocoDataset pseudoData = read(pseudo);
 
@@ -261,8 +265,7 @@ public final class CaSslPipeline {
     public static final String TEST_EVAL = "test_eval.json";
 
     private TrainOutcome train(TrainSpec spec) {
-        TrainRun run = new TrainRun(spec).device(device).cancellation(cancellation).listener(listener.trainingListener(spec.stage()));
-        return run.run(true);
+        return stages.train(spec, device, cancellation, listener.trainingListener(spec.stage()));
     }
 
     private static CocoDataset read(Path p) {

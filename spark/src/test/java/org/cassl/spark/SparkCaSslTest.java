@@ -1,0 +1,149 @@
+package org.cassl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.cassl.training.api.CaSslJob;
+import org.cassl.training.api.JobResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cassl spark ca-ssl} on a tiny FCOS (resnet18, FPN 32, 64 px, frozen BN), 4 labeled and 4
+ * unlabeled images, 2 iterations per stage, in {@code local[2]}:
+ * <ul>
+ * <li>with 1 replica per stage (global batch 2) the experiment folder holds exactly the files of the
+ *     one-machine {@code cassl ca-ssl} with batch 2, and every model, eval, config, pseudo-label and
+ *     results file is byte-identical (exact, not to a tolerance: the same {@code TrainRun} code runs
+ *     on the executor from the spec shipped as JSON and paths, and the pseudo-labels, split over two
+ *     partitions, merge into the one-machine file); {@code train.json} is compared with the
+ *     experiment folder's name replaced and without its fingerprint, a hash over those paths;</li>
+ * <li>with 2 replicas x batch 1, from the one-machine teacher, the warmup and fine-tune write the
+ *     same files (plus the replicas' metrics) and report their all-reduce time. Their weights are not
+ *     compared: they train on pseudo-labels whose box count varies per image, and a replica
+ *     normalises its loss by its own slice's foreground points (as torchvision does per batch), so
+ *     2 x 1 is not 1 x 2 in math there; where it is (equal foreground per slice), SparkTrainTest and
+ *     SparkClusterTrainTest check the weights.</li>
+ * </ul>
+ */
+@Timeout(400)
+class SparkCaSslTest {
+    static final String CONFIG = "{\"backbone\": \"resnet18\", \"fpn_channels\": 32, \"num_classes\": 3,"
+            + " \"min_size\": 64, \"max_size\": 64, \"frozen_bn\": true}";
+
+    @TempDir
+    Path dir;
+
+    void data() throws Exception {
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Path img = Files.createDirectories(dir.resolve("lab"));
+        StringBuilder images = new StringBuilder();
+        StringBuilder anns = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            BufferedImage im = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = im.createGraphics();
+            g.setColor(new Color(40 * i, 80, 200 - 30 * i));
+            g.fillRect(0, 0, 64, 64);
+            g.setColor(new Color(250 - 50 * i, 30 * i, 60));
+            g.fillRect(8, 10, 24, 20);
+            g.setColor(new Color(20, 200 - 40 * i, 40 * i));
+            g.fillOval(36, 30, 20, 26);
+            g.dispose();
+            ImageIO.write(im, "png", img.resolve("t" + i + ".png").toFile());
+            images.append(i == 0 ? "" : ",").append("{\"id\":").append(i + 1).append(",\"file_name\":\"t").append(i)
+                    .append(".png\",\"width\":64,\"height\":64}");
+            anns.append(i == 0 ? "" : ",").append("{\"id\":").append(2 * i + 1).append(",\"image_id\":").append(i + 1)
+                    .append(",\"category_id\":1,\"bbox\":[8,10,24,20],\"area\":480,\"iscrowd\":0},{\"id\":").append(2 * i + 2)
+                    .append(",\"image_id\":").append(i + 1)
+                    .append(",\"category_id\":2,\"bbox\":[36,30,20,26],\"area\":520,\"iscrowd\":0}");
+        }
+        Files.writeString(dir.resolve("lab.json"), "{\"images\":[" + images + "],\"annotations\":[" + anns
+                + "],\"categories\":[{\"id\":1,\"name\":\"box\"},{\"id\":2,\"name\":\"disc\"}]}");
+        Fixtures.shapes(dir.resolve("unl"), 4);
+    }
+
+    CaSslJob.Builder job(String out, int globalBatch) {
+        return CaSslJob.builder(dir.resolve("config.json"), dir.resolve("lab.json"), dir.resolve("lab"),
+                dir.resolve("unl/img"), dir.resolve("lab.json"), dir.resolve("lab"), dir.resolve(out))
+                .iterations(2).batchSize(globalBatch).learningRate(0.01).seed(3).workers(1).tau(0.0).schedule("constant")
+                .learningRateWarmup(0);
+    }
+
+    static TreeSet<String> files(Path root) throws IOException {
+        TreeSet<String> s = new TreeSet<>();
+        try (Stream<Path> w = Files.walk(root)) {
+            w.filter(Files::isRegularFile).forEach(p -> s.add(root.relativize(p).toString()));
+        }
+        return s;
+    }
+
+    @Test
+    void sparkPipelineWritesTheOneMachineFiles() throws Exception {
+        data();
+        JobResult ref = job("one", 2).build().run();
+        assertTrue(ref.completed(), ref.message());
+        JavaSparkContext sc = Fixtures.local("local[2]");
+        SparkStages one;
+        SparkStages two;
+        JobResult r1;
+        JobResult r2;
+        try {
+            one = new SparkStages(sc, new SparkStages.Settings(1, 0, "auto", 2, null));
+            r1 = job("spark1", 2).stages(one).build().run();
+            two = new SparkStages(sc, new SparkStages.Settings(2, 0, "cpu", 2, null));
+            // the teacher of the one-machine run: 2 x 1 vs 1 x 2 on the labeled set is SparkTrainTest's
+            r2 = job("spark2", 2).teacherRun(dir.resolve("one/baseline")).stages(two).build().run();
+        } finally {
+            sc.stop();
+        }
+        assertTrue(r1.completed() && r2.completed(), r1.message() + " / " + r2.message());
+        assertEquals(ref.metrics(), r1.metrics());
+        Path a = dir.resolve("one");
+        Path b = dir.resolve("spark1");
+        TreeSet<String> expected = files(a);
+        assertTrue(expected.containsAll(List.of("results.json", "pseudo_labels.json", "init.safetensors",
+                "baseline/model.safetensors", "warmup-agnostic/model.safetensors", "finetune-agnostic/eval.json")), expected.toString());
+        assertEquals(expected, files(b));
+        assertTrue(Files.readString(a.resolve("pseudo_labels.json")).contains("teacher_score"), "the teacher labels something");
+        for (String f : expected) {
+            if (f.endsWith("metrics.jsonl") || f.contains("checkpoints")) { // these hold wall times
+                continue;
+            }
+            if (f.endsWith(".json")) { // train.json names the run folders (a stage's init), and hashes them in its fingerprint
+                assertEquals(Files.readString(a.resolve(f)).replaceAll("\"fingerprint\" : \"\\w+\"", ""),
+                        Files.readString(b.resolve(f)).replace(b.toString(), a.toString())
+                                .replaceAll("\"fingerprint\" : \"\\w+\"", ""), f + " differs");
+            } else {
+                assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f + " differs");
+            }
+        }
+        // 2 replicas x batch 1: the same files, plus the replicas' metrics
+        TreeSet<String> got = files(dir.resolve("spark2"));
+        got.removeIf(f -> f.contains("replicas/"));
+        TreeSet<String> noTeacher = new TreeSet<>(expected);
+        noTeacher.removeIf(f -> f.startsWith("baseline/"));
+        assertEquals(noTeacher, got);
+        for (String stage : List.of("warmup-agnostic", "finetune-agnostic")) {
+            assertTrue(Files.isRegularFile(dir.resolve("spark2/" + stage + "/replicas/rank-1/metrics.jsonl")), stage);
+        }
+        assertEquals(2, two.stats().size(), two.stats().toString());
+        for (SparkStages.StageStats s : two.stats()) {
+            assertEquals(2, s.iterations(), s.toString());
+            assertTrue(s.allReduceSeconds() > 0 && s.allReduceSeconds() < s.stepSeconds() && s.bytesSent() > 0, s.toString());
+        }
+        two.stats().forEach(s -> System.out.println("SparkCaSslTest: " + s.describe(2)));
+    }
+}
