@@ -142,18 +142,37 @@ public final class RingAllReduce implements AutoCloseable {
         seconds += (System.nanoTime() - t0) / 1e9;
     }
 
+    /** Floats per socket write/read: bulk conversions of this many at a time. */
+    private static final int CHUNK = 1 << 16;
+
     private void exchange(float[] data, int sFrom, int sTo, int rFrom, int rTo, boolean add) throws IOException {
         float[] outgoing = java.util.Arrays.copyOfRange(data, sFrom, sTo);
         Future<?> f = sender.submit(() -> {
-            for (float v : outgoing) {
-                out.writeFloat(v);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * CHUNK);
+            for (int at = 0; at < outgoing.length; at += CHUNK) {
+                int n = Math.min(CHUNK, outgoing.length - at);
+                buf.clear();
+                buf.asFloatBuffer().put(outgoing, at, n);
+                out.write(buf.array(), 0, 4 * n);
             }
             out.flush();
             return null;
         });
-        for (int i = rFrom; i < rTo; i++) {
-            float v = in.readFloat();
-            data[i] = add ? data[i] + v : v;
+        byte[] bytes = new byte[4 * CHUNK];
+        float[] in4 = new float[CHUNK];
+        java.nio.FloatBuffer view = java.nio.ByteBuffer.wrap(bytes).asFloatBuffer();
+        for (int at = rFrom; at < rTo; at += CHUNK) {
+            int n = Math.min(CHUNK, rTo - at);
+            in.readFully(bytes, 0, 4 * n);
+            view.clear();
+            view.get(in4, 0, n);
+            if (add) {
+                for (int i = 0; i < n; i++) {
+                    data[at + i] += in4[i];
+                }
+            } else {
+                System.arraycopy(in4, 0, data, at, n);
+            }
         }
         try {
             f.get();

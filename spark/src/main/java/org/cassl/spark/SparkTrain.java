@@ -36,12 +36,14 @@ public final class SparkTrain {
      *                         newest checkpoint
      * @param failAtIteration  tests: replica {@code replicas - 1} fails once, in the stage's first attempt, after
      *                         this iteration (-1: never)
+     * @param failByHalt       tests: that failure ends the replica's executor JVM at once (Runtime.halt) instead of
+     *                         throwing (executor loss; only where executors are separate JVMs, local-cluster or a cluster)
      */
     public record Spec(String config, String ann, String images, String out, String valAnn, String valImages, String init,
                        boolean reinitClassLogits, String backboneWeights, boolean classAgnostic, Long iters, Integer epochs,
                        int batch, double lr, String optimizer, String schedule, int warmup, double weightDecay, long seed,
                        int workers, int evalEvery, int checkpointEvery, boolean augment, boolean resume, int replicas,
-                       int retries, int failAtIteration) implements Serializable {
+                       int retries, int failAtIteration, boolean failByHalt) implements Serializable {
         public Spec {
             if (replicas < 1) {
                 throw new UserInputException("--replicas must be at least 1, got " + replicas);
@@ -127,6 +129,9 @@ public final class SparkTrain {
                     @Override
                     public void onIteration(IterationProgress p) {
                         if (p.iteration() == spec.failAtIteration()) {
+                            if (spec.failByHalt()) {
+                                Runtime.getRuntime().halt(17);
+                            }
                             throw new IllegalStateException("injected failure of replica " + rank + " after iteration "
                                     + p.iteration());
                         }

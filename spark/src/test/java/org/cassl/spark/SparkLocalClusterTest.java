@@ -42,8 +42,11 @@ class SparkLocalClusterTest {
         return cp;
     }
 
-    @Test
-    void twoExecutorJvmsWriteTheOneMachineFile() throws Exception {
+    /**
+     * A {@code local-cluster[2,1,1024]} context: two executor JVMs with this test JVM's class path
+     * and module flags (the test is skipped where SPARK_HOME/jars cannot be set up).
+     */
+    static JavaSparkContext cluster() throws Exception {
         String home = System.getenv("SPARK_HOME");
         assumeTrue(home != null, "SPARK_HOME is not set (the pom sets it)");
         Path lib = Path.of(home).getParent().resolve("lib");
@@ -54,17 +57,22 @@ class SparkLocalClusterTest {
             Files.createDirectories(Path.of(home));
             Files.createSymbolicLink(jars, lib.toAbsolutePath());
         }
+        String jvm = String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dio.netty")).toList());
+        return new JavaSparkContext(Fixtures.conf("local-cluster[2,1,1024]")
+                .set("spark.executor.extraClassPath", classPath()).set("spark.executor.extraJavaOptions", jvm)
+                .set("spark.executor.memory", "1024m"));
+    }
+
+    @Test
+    void twoExecutorJvmsWriteTheOneMachineFile() throws Exception {
         Fixtures.teacher(dir.resolve("teacher"), Fixtures.CONFIG);
         Fixtures.shapes(dir, 4);
         Path ref = dir.resolve("ref.json");
         var o = SparkPseudoLabelTest.OPTS;
         PseudoLabelJob.builder(dir.resolve("teacher/config.json"), dir.resolve("teacher/model.safetensors"), dir.resolve("img"), ref)
                 .tau(o.tau()).nmsThreshold(o.nmsThreshold()).maxPerImage(o.maxPerImage()).batchSize(o.batchSize()).build().run();
-        String jvm = String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dio.netty")).toList());
-        JavaSparkContext sc = new JavaSparkContext(Fixtures.conf("local-cluster[2,1,1024]")
-                .set("spark.executor.extraClassPath", classPath()).set("spark.executor.extraJavaOptions", jvm)
-                .set("spark.executor.memory", "1024m"));
+        JavaSparkContext sc = cluster();
         try {
             Path out = dir.resolve("cluster.json");
             SparkPseudoLabel.run(sc, new SparkPseudoLabel.Spec(dir.resolve("teacher/config.json").toString(),

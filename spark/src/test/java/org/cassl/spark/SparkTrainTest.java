@@ -39,6 +39,11 @@ class SparkTrainTest {
     Path dir;
 
     void data() throws Exception {
+        data(dir);
+    }
+
+    /** config.json, ann.json and img/ (4 images, the same two boxes on each) under {@code dir}. */
+    static void data(Path dir) throws Exception {
         Files.writeString(dir.resolve("config.json"), CONFIG);
         Path img = Files.createDirectories(dir.resolve("img"));
         StringBuilder images = new StringBuilder();
@@ -66,9 +71,14 @@ class SparkTrainTest {
     }
 
     SparkTrain.Spec spec(String out, int replicas, int batch, int failAt) {
+        return spec(dir, out, replicas, batch, failAt, false);
+    }
+
+    /** 3 steps of constant lr 0.01, seed 5, no augmentation, a checkpoint every step. */
+    static SparkTrain.Spec spec(Path dir, String out, int replicas, int batch, int failAt, boolean halt) {
         return new SparkTrain.Spec(dir.resolve("config.json").toString(), dir.resolve("ann.json").toString(),
                 dir.resolve("img").toString(), dir.resolve(out).toString(), null, null, null, false, null, false, 3L, null, batch,
-                0.01, "sgd", "constant", 0, 1e-4, 5, 1, 0, 1, false, false, replicas, 1, failAt);
+                0.01, "sgd", "constant", 0, 1e-4, 5, 1, 0, 1, false, false, replicas, 1, failAt, halt);
     }
 
     @Test
