@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  *     compared: they train on pseudo-labels whose box count varies per image, and a replica
  *     normalises its loss by its own slice's foreground points (as torchvision does per batch), so
  *     2 x 1 is not 1 x 2 in math there; where it is (equal foreground per slice), SparkTrainTest and
- *     SparkClusterTrainTest check the weights.</li>
+ *     SparkLocalClusterTest check the weights.</li>
  * </ul>
  */
 @Timeout(400)
