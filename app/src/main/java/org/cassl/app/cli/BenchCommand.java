@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks. With PyTorch/numpy installed for /usr/bin/python3 the peer runs side by side in the",
             "same invocation (same shape, same thread count) and the ratio is printed (speedup_over_peer > 1: we are faster)."},
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Conv.class, BenchCommand.Nms.class, BenchCommand.FcosStep.class, BenchCommand.Detect.class,
-            BenchCommand.DetectMemory.class, BenchCommand.Serve.class, CommandLine.HelpCommand.class})
+            BenchCommand.DetectMemory.class, BenchCommand.Serve.class, org.cassl.spark.cli.SparkPseudoLabelBenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
