@@ -2,7 +2,6 @@ package org.cassl.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,11 +139,7 @@ public final class SparkPseudoLabelBench {
     }
 
     private static SparkConf conf(int executors, int mb) {
-        String jvm = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dio.netty") || a.startsWith("-Dslf4j")).collect(Collectors.joining(" "));
-        if (!jvm.contains("jdk.incubator.vector")) {
-            jvm += " --add-modules jdk.incubator.vector";
-        }
+        String jvm = SparkRunner.executorJvmOptions();
         return new SparkConf().setMaster("local-cluster[" + executors + ",1," + mb + "]").setAppName("cassl bench spark-pseudo-label")
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")

@@ -42,7 +42,26 @@ public final class SparkRunner {
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         extra.forEach(conf::set);
+        if (conf.get("spark.master").startsWith("local-cluster")) {
+            // executors are JVMs started by the embedded workers: give them this JVM's class path and flags
+            conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+            // local-cluster[N,C,MB]: each executor computes on its C cores, not on every core of the machine
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*(\\d+)\\s*,.*")
+                    .matcher(conf.get("spark.master"));
+            conf.setIfMissing("spark.executor.extraJavaOptions", executorJvmOptions()
+                    + (m.matches() ? " -Dcassl.threads=" + m.group(1) : ""));
+        }
         return new JavaSparkContext(conf);
+    }
+
+    /**
+     * This JVM's flags an executor JVM needs too: Spark's --add-opens, our --add-modules
+     * jdk.incubator.vector, Netty's reflection switch and the slf4j provider choice.
+     */
+    public static String executorJvmOptions() {
+        String jvm = String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dio.netty") || a.startsWith("-Dslf4j")).toList());
+        return jvm.contains("jdk.incubator.vector") ? jvm : jvm + " --add-modules jdk.incubator.vector";
     }
 
     /** Runs distributed pseudo-labelling in a fresh context; the result's one-line message. */
@@ -75,9 +94,9 @@ public final class SparkRunner {
         try {
             sc.setLogLevel("WARN");
             SparkTrain.Result r = SparkTrain.run(sc, spec);
-            return String.format(java.util.Locale.ROOT, "%s; %d replicas x batch %d on %s in %.1f s (rank 0: %.1f s in all-reduce, %.1f MB sent)"
-                    + " -> %s", r.message(), spec.replicas(), spec.batch(), sc.master(), r.seconds(), r.allReduceSeconds(),
-                    r.bytesSent() / 1e6, r.weights());
+            return String.format(java.util.Locale.ROOT, "%s; %d replicas x batch %d on %s in %.1f s (rank 0: %.1f s in all-reduce, %.1f MB sent;"
+                    + " %s) -> %s", r.message(), spec.replicas(), spec.batch(), sc.master(), r.seconds(), r.allReduceSeconds(),
+                    r.bytesSent() / 1e6, r.stepLine(), r.weights());
         } finally {
             sc.stop();
         }

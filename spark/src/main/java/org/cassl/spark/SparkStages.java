@@ -67,7 +67,7 @@ public final class SparkStages implements StageRunner {
      * What one training stage measured on rank 0.
      *
      * @param stage            the stage name
-     * @param iterations       iterations run in the last attempt
+     * @param iterations       iterations timed in the last attempt (the first is left out when there are more)
      * @param stepSeconds      mean wall time of those iterations
      * @param allReduceSeconds mean time per iteration in the ring all-reduce
      * @param bytesSent        bytes rank 0 sent per iteration
@@ -77,9 +77,8 @@ public final class SparkStages implements StageRunner {
                              double wallSeconds) {
         /** One line for the log. */
         public String describe(int replicas) {
-            return String.format(Locale.ROOT, "%s: %d replica(s), %d iterations, %.3f s/step, all-reduce %.3f s/step (%.1f%%), "
-                    + "%.2f MB sent/step, %.1f s", stage, replicas, iterations, stepSeconds, allReduceSeconds,
-                    stepSeconds > 0 ? 100 * allReduceSeconds / stepSeconds : 0, bytesSent / 1e6, wallSeconds);
+            return String.format(Locale.ROOT, "%s: %d replica(s): %s; stage %.1f s", stage, replicas,
+                    StepTimer.describe(iterations, stepSeconds, allReduceSeconds, bytesSent), wallSeconds);
         }
     }
 
@@ -135,7 +134,12 @@ public final class SparkStages implements StageRunner {
             boolean firstAttempt = attempt == 0 && ctx.stageAttemptNumber() == 0 && ctx.attemptNumber() == 0;
             Fault fault = settings.fault();
             StepTimer timer = new StepTimer(ring);
-            TrainRun run = new TrainRun(recipe.spec()).replica(rank, world, sync).listener(timer)
+            TrainRun run = new TrainRun(recipe.spec()).replica(rank, world, sync).listener(new TrainingListener() {
+                @Override
+                public void onIteration(IterationRecord r) {
+                    timer.step(r.secondsPerIteration());
+                }
+            })
                     .device(Devices.resolve(ExecutorDevice.current(settings.device())));
             if (fault != null && firstAttempt && rank == world - 1 && fault.stage().equals(recipe.stage())) {
                 run.listener(new TrainingListener() {
@@ -153,49 +157,8 @@ public final class SparkStages implements StageRunner {
             }
             TrainOutcome o = run.run(true);
             return String.join("\t", o.status().name(), Long.toString(o.iterations()),
-                    String.valueOf(o.message()).replace('\n', ' ').replace('\t', ' '), Long.toString(timer.steps),
-                    Double.toString(timer.meanStep()), Double.toString(timer.meanAllReduce()), Long.toString(timer.meanBytes()));
+                    String.valueOf(o.message()).replace('\n', ' ').replace('\t', ' '), timer.fields());
         };
-    }
-
-    /** Per-iteration wall time and all-reduce time of one replica. */
-    static final class StepTimer implements TrainingListener {
-        private final RingAllReduce ring;
-        private long steps;
-        private double stepSeconds;
-        private long last = System.nanoTime();
-        private final double ring0;
-        private final long bytes0;
-
-        StepTimer(RingAllReduce ring) {
-            this.ring = ring;
-            this.ring0 = ring.seconds();
-            this.bytes0 = ring.bytesSent();
-        }
-
-        @Override
-        public void onStart(String stage, long startIteration, long total) {
-            last = System.nanoTime();
-        }
-
-        @Override
-        public void onIteration(IterationRecord r) {
-            steps++;
-            stepSeconds += r.secondsPerIteration();
-            last = System.nanoTime();
-        }
-
-        double meanStep() {
-            return steps == 0 ? 0 : stepSeconds / steps;
-        }
-
-        double meanAllReduce() {
-            return steps == 0 ? 0 : (ring.seconds() - ring0) / steps;
-        }
-
-        long meanBytes() {
-            return steps == 0 ? 0 : (ring.bytesSent() - bytes0) / steps;
-        }
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class SparkTrain {
      *                         newest checkpoint
      * @param failAtIteration  tests: replica {@code replicas - 1} fails once, in the stage's first attempt, after
      *                         this iteration (-1: never)
+     * @param device           executor device: "cpu", "cuda:N", or "auto" (the GPU Spark assigned to the task, else the CPU)
      * @param failByHalt       tests: that failure ends the replica's executor JVM at once (Runtime.halt) instead of
      *                         throwing (executor loss; only where executors are separate JVMs, local-cluster or a cluster)
      */
@@ -43,7 +44,7 @@ public final class SparkTrain {
                        boolean reinitClassLogits, String backboneWeights, boolean classAgnostic, Long iters, Integer epochs,
                        int batch, double lr, String optimizer, String schedule, int warmup, double weightDecay, long seed,
                        int workers, int evalEvery, int checkpointEvery, boolean augment, boolean resume, int replicas,
-                       int retries, int failAtIteration, boolean failByHalt) implements Serializable {
+                       int retries, String device, int failAtIteration, boolean failByHalt) implements Serializable {
         public Spec {
             if (replicas < 1) {
                 throw new UserInputException("--replicas must be at least 1, got " + replicas);
@@ -59,7 +60,7 @@ public final class SparkTrain {
                     .batchSize(batch * replicas).learningRate(lr).optimizer(optimizer).schedule(schedule)
                     .warmupIterations(warmup).weightDecay(weightDecay).seed(seed).workers(workers).evalEvery(evalEvery)
                     .checkpointEvery(checkpointEvery).classAgnostic(classAgnostic).augment(augment).resume(true)
-                    .replica(rank, replicas, sync);
+                    .replica(rank, replicas, sync).device(ExecutorDevice.current(device));
             if (iters != null) {
                 b.iterations(iters);
             } else if (epochs != null) {
@@ -86,8 +87,17 @@ public final class SparkTrain {
      * @param seconds wall time of the barrier stage(s), retries included
      * @param allReduceSeconds rank 0's time in the ring all-reduce
      * @param bytesSent        bytes rank 0 sent over the ring
+     * @param steps            steps timed on rank 0 in the last attempt (the first left out when there are more)
+     * @param stepSeconds      their mean wall time
+     * @param stepAllReduceSeconds their mean time in the all-reduce
+     * @param stepBytes        bytes rank 0 sent per step
      */
-    public record Result(String message, String weights, double seconds, double allReduceSeconds, long bytesSent) {
+    public record Result(String message, String weights, double seconds, double allReduceSeconds, long bytesSent, long steps,
+                         double stepSeconds, double stepAllReduceSeconds, long stepBytes) {
+        /** Step time and all-reduce share, one line. */
+        public String stepLine() {
+            return StepTimer.describe(steps, stepSeconds, stepAllReduceSeconds, stepBytes);
+        }
     }
 
     /** Trains; bad options end in a {@link UserInputException} before Spark starts any task. */
@@ -115,7 +125,7 @@ public final class SparkTrain {
         double secs = (System.nanoTime() - t0) / 1e9;
         String[] f = lines.get(0).split("\t");
         return new Result(f[0], Path.of(spec.out()).resolve("model.safetensors").toString(), secs, Double.parseDouble(f[1]),
-                Long.parseLong(f[2]));
+                Long.parseLong(f[2]), Long.parseLong(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]));
     }
 
     /** One barrier stage of all replicas; rank-ordered result lines. */
@@ -124,6 +134,13 @@ public final class SparkTrain {
             BarrierTaskContext ctx = BarrierTaskContext.get();
             boolean firstAttempt = attempt == 0 && ctx.stageAttemptNumber() == 0 && ctx.attemptNumber() == 0;
             TrainingJob.Builder b = spec.job(rank, sync);
+            StepTimer timer = new StepTimer(ring);
+            b.listener(new JobListener() {
+                @Override
+                public void onIteration(IterationProgress p) {
+                    timer.step(p.secondsPerIteration());
+                }
+            });
             if (spec.failAtIteration() >= 0 && firstAttempt && rank == world - 1) {
                 b.listener(new JobListener() {
                     @Override
@@ -139,7 +156,8 @@ public final class SparkTrain {
                 });
             }
             JobResult r = b.build().run();
-            return r.message().replace('\n', ' ') + "\t" + ring.seconds() + "\t" + ring.bytesSent();
+            return r.message().replace('\n', ' ').replace('\t', ' ') + "\t" + ring.seconds() + "\t" + ring.bytesSent() + "\t"
+                    + timer.fields();
         };
     }
 

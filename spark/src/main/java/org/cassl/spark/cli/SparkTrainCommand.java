@@ -26,6 +26,9 @@ final class SparkTrainCommand implements Callable<Integer> {
     SparkCommand.ReplicaOptions replicaOptions;
 
     @Mixin
+    SparkCommand.ExecutorDeviceOption device;
+
+    @Mixin
     SparkCommand.SparkOptions spark;
 
     @Override
@@ -37,7 +40,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                 TrainOptions.s(t.out), TrainOptions.s(t.valAnn), TrainOptions.s(t.valImages), TrainOptions.s(t.init),
                 t.reinitClassLogits, TrainOptions.s(t.backboneWeights), t.classAgnostic, t.iters(), t.epochs(), batch, t.lr,
                 t.optimizer, t.schedule, t.warmup, t.weightDecay, t.seed, t.workers, t.evalEvery, t.checkpointEvery,
-                !t.noAugment, t.resume, replicaOptions.replicas, replicaOptions.retries, -1, false);
+                !t.noAugment, t.resume, replicaOptions.replicas, replicaOptions.retries, device.device, -1, false);
         System.out.println(SparkRunner.train(spark.master, spark.conf, spec));
         return 0;
     }
