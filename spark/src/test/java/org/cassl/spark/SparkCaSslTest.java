@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  *     compared: they train on pseudo-labels whose box count varies per image, and a replica
  *     normalises its loss by its own slice's foreground points (as torchvision does per batch), so
  *     2 x 1 is not 1 x 2 in math there; where it is (equal foreground per slice), SparkTrainTest and
- *     SparkLocalClusterTest check the weights.</li>
+ *     SparkLocalClusterTest check the weights. Run again, the experiment is found finished by every
+ *     replica and nothing retrains.</li>
  * </ul>
  */
 @Timeout(400)
@@ -106,6 +107,11 @@ class SparkCaSslTest {
             two = new SparkStages(sc, new SparkStages.Settings(2, 0, "cpu", 2, null));
             // the teacher of the one-machine run: 2 x 1 vs 1 x 2 on the labeled set is SparkTrainTest's
             r2 = job("spark2", 2).teacherRun(dir.resolve("one/baseline")).stages(two).build().run();
+            // the same command again: every stage is found finished (by every replica), nothing retrains
+            JobResult again = job("spark2", 2).teacherRun(dir.resolve("one/baseline"))
+                    .stages(new SparkStages(sc, new SparkStages.Settings(2, 0, "cpu", 2, null))).build().run();
+            assertTrue(again.completed(), again.message());
+            assertEquals(r2.metrics(), again.metrics());
         } finally {
             sc.stop();
         }

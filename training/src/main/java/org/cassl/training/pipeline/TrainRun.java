@@ -125,7 +125,8 @@ public final class TrainRun {
         String fingerprint = fingerprint();
         if (resume && isFinished(shared)) {
             checkFinishedFingerprint(shared, fingerprint);
-            return new TrainOutcome(TrainOutcome.Status.COMPLETED, spec.options().iterations(), null, readEval(out),
+            // rank 0's evaluation: a replica's own folder holds only its metrics
+            return new TrainOutcome(TrainOutcome.Status.COMPLETED, spec.options().iterations(), null, readEval(shared),
                     spec.stage() + ": already finished in " + shared);
         }
         FcosConfig cfg = spec.model();
