@@ -91,6 +91,16 @@ final class CaSslCommand implements Callable<Integer> {
     @Option(names = "--test-images", paramLabel = "DIR", description = "Test image folder (with --test).")
     Path testImages;
 
+    @Option(names = "--optimizer", description = "Optimiser of every stage: sgd or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer = Defaults.OPTIMIZER;
+
+    @Option(names = "--weight-decay", description = "Weight decay of every stage (default: ${DEFAULT-VALUE}).")
+    double weightDecay = Defaults.WEIGHT_DECAY;
+
+    @Option(names = "--ema-decay", paramLabel = "D", description = "Weight EMA of every stage (0: off; e.g. 0.99): "
+            + "evaluations, the teacher and the final models are the averaged weights (default: ${DEFAULT-VALUE}).")
+    double emaDecay = Defaults.EMA_DECAY;
+
     @Mixin
     ComputeOptions compute;
 
@@ -127,6 +137,11 @@ final class CaSslCommand implements Callable<Integer> {
             b.schedule(schedule).controls(controls);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("--schedule: " + e.getMessage());
+        }
+        try {
+            b.optimizer(optimizer, weightDecay).emaDecay(emaDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
         }
         JobResult r = b.build().run();
         System.out.print(ResultsTable.format(r.metrics()));

@@ -84,6 +84,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay = Defaults.WEIGHT_DECAY;
 
+    @Option(names = "--ema-decay", paramLabel = "D", description = "Weight EMA (0: off; e.g. 0.99): evaluations and "
+            + "model.safetensors are the averaged weights (default: ${DEFAULT-VALUE}).")
+    double emaDecay = Defaults.EMA_DECAY;
+
     @Option(names = "--seed", description = "Seed of init, data order and augmentation.")
     long seed = Defaults.SEED;
 
@@ -126,6 +130,11 @@ final class TrainCommand implements Callable<Integer> {
                 .optimizer(optimizer).schedule(schedule).warmupIterations(warmup).weightDecay(weightDecay).seed(seed)
                 .workers(workers).evalEvery(evalEvery).checkpointEvery(checkpointEvery).classAgnostic(classAgnostic)
                 .augment(!noAugment).resume(resume).device(device).listener(JobListener.progressBar());
+        try {
+            b.emaDecay(emaDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--ema-decay: " + e.getMessage());
+        }
         if (length != null && length.iters != null) {
             b.iterations(length.iters);
         } else if (length != null && length.epochs != null) {

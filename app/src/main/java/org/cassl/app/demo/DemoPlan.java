@@ -26,6 +26,10 @@ import org.cassl.training.pipeline.WarmupMode;
  * @param lr               base learning rate
  * @param schedule         learning-rate schedule of every stage (after a linear warmup)
  * @param lrWarmup         linear learning-rate warmup, iterations (at most a fifth of a stage)
+ * @param optimizer        optimiser of every stage: "sgd" (momentum 0.9) or "adamw"
+ * @param weightDecay      weight decay of every stage (none on norms and biases)
+ * @param emaDecay         weight EMA decay of every stage (0: off); with it the averaged teacher labels and the
+ *                         averaged models are evaluated
  * @param tau              pseudo-label threshold of the main experiment
  * @param warmups          warmup modes (class-agnostic is CA-SSL; class-aware the ablation (d))
  * @param labeledWarmupControl whether control (c), the class-agnostic warmup on labeled data, runs
@@ -37,7 +41,8 @@ import org.cassl.training.pipeline.WarmupMode;
  */
 public record DemoPlan(String name, int labeled, int unlabeled, int val, int test, int imageSize, long dataSeed,
                        Difficulty difficulty, List<Long> seeds, long teacherIters, long warmupIters, long finetuneIters,
-                       int batch, double lr, String schedule, int lrWarmup, double tau, List<WarmupMode> warmups,
+                       int batch, double lr, String schedule, int lrWarmup, String optimizer, double weightDecay,
+                       double emaDecay, double tau, List<WarmupMode> warmups,
                        boolean labeledWarmupControl, int ablationSeeds, List<Double> ablationTaus,
                        List<Integer> ablationUnlabeled, int evalPoints, FcosConfig model) {
 
@@ -67,7 +72,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     /** One seed; the baseline (a) trained L = W + F, so it is control (b) too; no control (c), no ablations. */
     public static DemoPlan quick() {
         return new DemoPlan("quick", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L), 600, 360, 240, 8, 0.03,
-                "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(), List.of(), 3,
+                "cosine", 60, "sgd", 1e-4, 0.0, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(), List.of(), 3,
                 demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
@@ -77,7 +82,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
      */
     public static DemoPlan full() {
         return new DemoPlan("full", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, 0.03,
-                "cosine", 60, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1,
+                "cosine", 60, "sgd", 1e-4, 0.0, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1,
                 List.of(0.3, 0.4, 0.5), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
@@ -92,7 +97,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     /** This plan with another segmentation head on the demo model (box AP is reported either way). */
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
-                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, tau, warmups, labeledWarmupControl, ablationSeeds,
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups, labeledWarmupControl, ablationSeeds,
                 ablationTaus, ablationUnlabeled, evalPoints, demoModel(imageSize, maskHead));
     }
 
@@ -103,7 +108,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
             s.add(seed + i);
         }
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, List.copyOf(s), teacherIters,
-                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, tau, warmups, labeledWarmupControl, ablationSeeds,
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups, labeledWarmupControl, ablationSeeds,
                 ablationTaus, ablationUnlabeled, evalPoints, model);
     }
 

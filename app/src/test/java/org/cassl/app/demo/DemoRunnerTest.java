@@ -19,7 +19,7 @@ class DemoRunnerTest {
     void fullDemoInMiniature(@TempDir Path dir) throws Exception {
         DemoPlan full = DemoPlan.full();
         DemoPlan tiny = new DemoPlan("tiny", 4, 4, 2, 3, 64, 7, DemoPlan.demoData(64), List.of(0L), 2, 1, 1, 2, 0.01,
-                "cosine", 0, 0.0, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1, List.of(0.0, 0.5),
+                "cosine", 0, "sgd", 1e-4, 0.9, 0.0, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1, List.of(0.0, 0.5),
                 List.of(2), 1, FcosConfig.parse(DemoPlan.demoModel(64, FcosConfig.MaskHead.NONE).toJson())
                         .overriding("{\"fpn_channels\": 32, \"score_thresh\": 0.0}"));
         new DemoRunner(tiny, dir, "cpu", List.of()).run();
@@ -40,6 +40,9 @@ class DemoRunnerTest {
         assertEquals(List.of(3, 4, 5), tiny.model().fpnLevels());
         assertEquals("cosine", tiny.schedule());
         assertTrue(r.get("plan").get("schedule").asText().startsWith("cosine"));
+        assertEquals(0.9, r.get("plan").get("ema_decay").asDouble(), 0, "the EMA choice is recorded");
+        JsonNode opts = new ObjectMapper().readTree(dir.resolve("seed-0/finetune-agnostic/train.json").toFile()).get("options");
+        assertEquals(0.9, opts.get("emaDecay").asDouble(), 0, "every stage trains with the plan's EMA");
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("baseline (a) = baseline_long (b)") && html.contains("labeled_warmup (c)") && html.contains("CA-SSL (e)") && html.contains("Test results"), html);
         assertTrue(Files.isRegularFile(dir.resolve("plots/ap.png")));
