@@ -47,14 +47,15 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
                        List<Integer> ablationUnlabeled, int evalPoints, FcosConfig model) {
 
     /**
-     * The demo data: 2-5 objects per image of 12 to 100 pixels at 128 pixels (scaled with the
-     * image size; log-uniform, so small objects are the most common), smooth backgrounds, light
-     * noise and few distractors, objects at least 60% visible; novel kinds make a third of the
-     * unlabeled pool's objects.
+     * The demo data, fitted to a from-scratch detector's budget (bench/demo-experiments.md): 2-4
+     * objects per image of 16 to 112 pixels at 128 pixels (scaled with the image size; log-uniform,
+     * so COCO-small, medium and a few large objects), smooth backgrounds, light noise, one distractor
+     * per 128x128 pixels, objects at least 70% visible; novel kinds make a third of the unlabeled
+     * pool's objects.
      */
     static Difficulty demoData(int imageSize) {
-        return new Difficulty(2, 5, Math.max(4.0, Math.round(imageSize * 12 / 128.0)), (double) Math.round(imageSize * 100 / 128.0),
-                2.0, 0.6, 3.0, false, true, null);
+        return new Difficulty(2, 4, Math.max(4.0, Math.round(imageSize * 16 / 128.0)),
+                (double) Math.round(imageSize * 112 / 128.0), 1.0, 0.7, 2.0, false, true, null);
     }
 
     /**
@@ -69,10 +70,23 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
                 + "\"fpn_levels\": [3, 4, 5], \"size_ranges\": [16, 32]}");
     }
 
+    /** AdamW's base learning rate in the demo (chosen on val: bench/demo-experiments.md). */
+    static final double LR = 1e-3;
+    /** AdamW's weight decay in the demo (none on norms and biases). */
+    static final double WEIGHT_DECAY = 0.05;
+    /** Weight EMA decay of every demo stage. */
+    static final double EMA_DECAY = 0.99;
+    /**
+     * Pseudo-label threshold: the teacher's best class score rarely passes 0.5 with six confusable
+     * classes; on val 0.3 gave the best F1 of precision and recall (bench/demo-experiments.md).
+     */
+    static final double TAU = 0.3;
+
     /** One seed; the baseline (a) trained L = W + F, so it is control (b) too; no control (c), no ablations. */
     public static DemoPlan quick() {
-        return new DemoPlan("quick", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L), 600, 360, 240, 8, 0.03,
-                "cosine", 60, "sgd", 1e-4, 0.0, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(), List.of(), 3,
+        return new DemoPlan("quick", 200, 3200, 200, 300, 128, 2024, demoData(128), List.of(0L), 600, 360, 240, 8, LR,
+                "cosine", 60, "adamw", WEIGHT_DECAY, EMA_DECAY, TAU, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(),
+                List.of(), 3,
                 demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
@@ -81,8 +95,9 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
      * and on the first seed the tau ablation (chosen on validation) and the unlabeled-amount one.
      */
     public static DemoPlan full() {
-        return new DemoPlan("full", 200, 1600, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, 0.03,
-                "cosine", 60, "sgd", 1e-4, 0.0, 0.3, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1,
+        return new DemoPlan("full", 200, 3200, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, LR,
+                "cosine", 60, "adamw", WEIGHT_DECAY, EMA_DECAY, TAU, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE),
+                true, 1,
                 List.of(0.3, 0.4, 0.5), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
     }
 
@@ -97,8 +112,8 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     /** This plan with another segmentation head on the demo model (box AP is reported either way). */
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
-                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups, labeledWarmupControl, ablationSeeds,
-                ablationTaus, ablationUnlabeled, evalPoints, demoModel(imageSize, maskHead));
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, demoModel(imageSize, maskHead));
     }
 
     /** This plan with other training seeds (the demo's --seed picks the first). */
@@ -108,8 +123,8 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
             s.add(seed + i);
         }
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, List.copyOf(s), teacherIters,
-                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups, labeledWarmupControl, ablationSeeds,
-                ablationTaus, ablationUnlabeled, evalPoints, model);
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, model);
     }
 
     /** Writes the model config into {@code out} (the jobs read configs from files) and returns its path. */
