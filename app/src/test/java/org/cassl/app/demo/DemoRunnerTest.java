@@ -48,4 +48,19 @@ class DemoRunnerTest {
         assertTrue(Files.isRegularFile(dir.resolve("plots/ap.png")));
         assertEquals(full.teacherIters(), full.warmupIters() + full.finetuneIters(), "L = W + F: (a) is (b)");
     }
+
+    /** The quick and full plans keep what issue 12 asks of the setting, whatever the tuning. */
+    @Test
+    void plansKeepTheSettingOfTheIssue() {
+        for (DemoPlan p : List.of(DemoPlan.quick(), DemoPlan.full())) {
+            assertTrue(p.unlabeled() >= 8 * p.labeled(), p.name() + ": the unlabeled pool is much larger than the labeled set");
+            assertEquals(p.teacherIters(), p.warmupIters() + p.finetuneIters(), p.name() + ": L = W + F, so (a) is (b)");
+            assertTrue(p.warmupIters() > p.finetuneIters(), p.name() + ": the warmup is the longer stage");
+            assertTrue(p.difficulty().minObjectSize() <= 32 && p.difficulty().maxObjectSize() > 96,
+                    p.name() + ": COCO-small, medium and large objects can all occur");
+            assertTrue(p.difficulty().novelFraction() == null || p.difficulty().novelFraction() > 0,
+                    p.name() + ": novel kinds stay in the unlabeled pool");
+            assertTrue(p.emaDecay() == 0 || (p.emaDecay() > 0.9 && p.emaDecay() < 1), p.name() + ": EMA decay");
+        }
+    }
 }
