@@ -42,7 +42,8 @@ public final class SparkTrain {
      */
     public record Spec(String config, String ann, String images, String out, String valAnn, String valImages, String init,
                        boolean reinitClassLogits, String backboneWeights, boolean classAgnostic, Long iters, Integer epochs,
-                       int batch, double lr, String optimizer, String schedule, int warmup, double weightDecay, long seed,
+                       int batch, double lr, String optimizer, String schedule, int warmup, double weightDecay, double emaDecay,
+                       long seed,
                        int workers, int evalEvery, int checkpointEvery, boolean augment, boolean resume, int replicas,
                        int retries, String device, int failAtIteration, boolean failByHalt) implements Serializable {
         public Spec {
@@ -58,7 +59,7 @@ public final class SparkTrain {
         TrainingJob.Builder job(int rank, org.cassl.training.trainer.GradientSync sync) {
             TrainingJob.Builder b = TrainingJob.builder(Path.of(config), Path.of(ann), Path.of(images), Path.of(out))
                     .batchSize(batch * replicas).learningRate(lr).optimizer(optimizer).schedule(schedule)
-                    .warmupIterations(warmup).weightDecay(weightDecay).seed(seed).workers(workers).evalEvery(evalEvery)
+                    .warmupIterations(warmup).weightDecay(weightDecay).emaDecay(emaDecay).seed(seed).workers(workers).evalEvery(evalEvery)
                     .checkpointEvery(checkpointEvery).classAgnostic(classAgnostic).augment(augment).resume(true)
                     .replica(rank, replicas, sync).device(ExecutorDevice.current(device));
             if (iters != null) {

@@ -83,7 +83,11 @@ final class Aggregate {
         p.put("batch", plan.batch());
         p.put("lr", plan.lr());
         p.put("schedule", plan.schedule() + " after a linear warmup of min(" + plan.lrWarmup() + ", iterations / 5)");
-        p.put("ema", "off (not implemented)");
+        p.put("optimizer", plan.optimizer());
+        p.put("weight_decay", plan.weightDecay());
+        p.put("ema_decay", plan.emaDecay());
+        p.put("ema", plan.emaDecay() > 0 ? "every stage; evaluations, the teacher and the final models are the averaged weights"
+                : "off");
         p.put("tau", plan.tau());
         p.put("seeds", plan.seeds());
         p.put("fpn_levels", plan.model().fpnLevels());

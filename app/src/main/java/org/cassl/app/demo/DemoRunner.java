@@ -238,7 +238,7 @@ public final class DemoRunner {
                         data.resolve("val"), dir)
                 .teacherIterations(plan.teacherIters()).iterations(plan.finetuneIters())
                 .warmupIterations(plan.warmupIters()).batchSize(plan.batch()).learningRate(plan.lr())
-                .schedule(plan.schedule()).seed(seed).tau(tau).evalEvery(evalEvery).learningRateWarmup(plan.lrWarmup())
+                .schedule(plan.schedule()).optimizer(plan.optimizer(), plan.weightDecay()).emaDecay(plan.emaDecay()).seed(seed).tau(tau).evalEvery(evalEvery).learningRateWarmup(plan.lrWarmup())
                 .checkpointEvery((int) Math.max(50, plan.teacherIters() / 4))
                 .test(data.resolve("test.json"), data.resolve("test"))
                 .controls(controls, controls && plan.labeledWarmupControl())

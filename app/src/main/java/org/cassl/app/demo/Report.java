@@ -158,7 +158,8 @@ final class Report {
                 .append(plan.name()).append("</b>, seeds ").append(plan.seeds()).append("; teacher/baseline L = ")
                 .append(plan.teacherIters()).append(" iterations, warmup W = ").append(plan.warmupIters())
                 .append(", fine-tune F = ").append(plan.finetuneIters()).append(", batch ").append(plan.batch())
-                .append(", lr ").append(plan.lr()).append(" (").append(plan.schedule()).append("), pseudo-label threshold ")
+                .append(", ").append(plan.optimizer()).append(" lr ").append(plan.lr()).append(" (").append(plan.schedule())
+                .append(plan.emaDecay() > 0 ? ", weight EMA " + plan.emaDecay() : "").append("), pseudo-label threshold ")
                 .append(plan.tau()).append(".</p>");
         h.append("<p>Models: (a) <b>baseline</b>: labeled only, L iterations (the teacher); (b) <b>baseline_long</b>: labeled")
                 .append(" only, W + F iterations (the same run as (a) when L = W + F); (c) <b>labeled_warmup</b>: class-agnostic")

@@ -19,7 +19,7 @@ class DemoRunnerTest {
     void fullDemoInMiniature(@TempDir Path dir) throws Exception {
         DemoPlan full = DemoPlan.full();
         DemoPlan tiny = new DemoPlan("tiny", 4, 4, 2, 3, 64, 7, DemoPlan.demoData(64), List.of(0L), 2, 1, 1, 2, 0.01,
-                "cosine", 0, 0.0, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1, List.of(0.0, 0.5),
+                "cosine", 0, "sgd", 1e-4, 0.9, 0.0, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1, List.of(0.0, 0.5),
                 List.of(2), 1, FcosConfig.parse(DemoPlan.demoModel(64, FcosConfig.MaskHead.NONE).toJson())
                         .overriding("{\"fpn_channels\": 32, \"score_thresh\": 0.0}"));
         new DemoRunner(tiny, dir, "cpu", List.of()).run();
@@ -40,9 +40,27 @@ class DemoRunnerTest {
         assertEquals(List.of(3, 4, 5), tiny.model().fpnLevels());
         assertEquals("cosine", tiny.schedule());
         assertTrue(r.get("plan").get("schedule").asText().startsWith("cosine"));
+        assertEquals(0.9, r.get("plan").get("ema_decay").asDouble(), 0, "the EMA choice is recorded");
+        JsonNode opts = new ObjectMapper().readTree(dir.resolve("seed-0/finetune-agnostic/train.json").toFile()).get("options");
+        assertEquals(0.9, opts.get("emaDecay").asDouble(), 0, "every stage trains with the plan's EMA");
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("baseline (a) = baseline_long (b)") && html.contains("labeled_warmup (c)") && html.contains("CA-SSL (e)") && html.contains("Test results"), html);
         assertTrue(Files.isRegularFile(dir.resolve("plots/ap.png")));
         assertEquals(full.teacherIters(), full.warmupIters() + full.finetuneIters(), "L = W + F: (a) is (b)");
+    }
+
+    /** The quick and full plans keep what issue 12 asks of the setting, whatever the tuning. */
+    @Test
+    void plansKeepTheSettingOfTheIssue() {
+        for (DemoPlan p : List.of(DemoPlan.quick(), DemoPlan.full())) {
+            assertTrue(p.unlabeled() >= 8 * p.labeled(), p.name() + ": the unlabeled pool is much larger than the labeled set");
+            assertEquals(p.teacherIters(), p.warmupIters() + p.finetuneIters(), p.name() + ": L = W + F, so (a) is (b)");
+            assertTrue(p.warmupIters() > p.finetuneIters(), p.name() + ": the warmup is the longer stage");
+            assertTrue(p.difficulty().minObjectSize() <= 32 && p.difficulty().maxObjectSize() > 96,
+                    p.name() + ": COCO-small, medium and large objects can all occur");
+            assertTrue(p.difficulty().novelFraction() == null || p.difficulty().novelFraction() > 0,
+                    p.name() + ": novel kinds stay in the unlabeled pool");
+            assertTrue(p.emaDecay() == 0 || (p.emaDecay() > 0.9 && p.emaDecay() < 1), p.name() + ": EMA decay");
+        }
     }
 }

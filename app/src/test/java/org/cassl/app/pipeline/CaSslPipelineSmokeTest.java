@@ -58,6 +58,15 @@ class CaSslPipelineSmokeTest {
         Map<String, Map<String, Double>> again = new CaSslPipeline(cfg, null, null).run();
         assertEquals(r, again, "a finished experiment is read back, not retrained");
         assertEquals(before, Files.getLastModifiedTime(dir.resolve("exp/baseline/model.safetensors")).toMillis());
+
+        CaSslConfig otherTau = new CaSslConfig(model, data.resolve("labeled.json"), data.resolve("labeled"),
+                UnlabeledImages.folder(data.resolve("unlabeled")), data.resolve("val.json"), data.resolve("val"),
+                dir.resolve("exp"), opts(2), opts(2), opts(2), PseudoLabelOptions.defaults().withTau(0.5),
+                List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), Augmentation.standard());
+        org.cassl.training.UserInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.cassl.training.UserInputException.class, () -> new CaSslPipeline(otherTau, null, null).run(),
+                "pseudo-labels of tau 0.0 are not reused for tau 0.5");
+        assertTrue(e.getMessage().contains("tau 0.5"), e.getMessage());
     }
 
     /** With a mask head, masks travel through every stage: pseudo-labels carry RLE, the table gets mask AP. */

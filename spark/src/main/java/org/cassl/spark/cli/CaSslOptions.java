@@ -82,6 +82,16 @@ public final class CaSslOptions {
     @Option(names = "--test-images", paramLabel = "DIR", description = "Test image folder (with --test).")
     public Path testImages;
 
+    @Option(names = "--optimizer", description = "Optimiser of every stage: sgd or adamw (default: ${DEFAULT-VALUE}).")
+    public String optimizer = Defaults.OPTIMIZER;
+
+    @Option(names = "--weight-decay", description = "Weight decay of every stage (default: ${DEFAULT-VALUE}).")
+    public double weightDecay = Defaults.WEIGHT_DECAY;
+
+    @Option(names = "--ema-decay", paramLabel = "D", description = "Weight EMA of every stage (0: off; e.g. 0.99): "
+            + "evaluations, the teacher and the final models are the averaged weights (default: ${DEFAULT-VALUE}).")
+    public double emaDecay = Defaults.EMA_DECAY;
+
     /**
      * The job these options describe, with {@code batch} images per step (global) and no listener
      * or device yet.
@@ -131,6 +141,11 @@ public final class CaSslOptions {
             b.schedule(schedule).controls(controls);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("--schedule: " + e.getMessage());
+        }
+        try {
+            b.optimizer(optimizer, weightDecay).emaDecay(emaDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
         }
         return b;
     }

@@ -39,7 +39,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         SparkTrain.Spec spec = new SparkTrain.Spec(TrainOptions.s(t.config), TrainOptions.s(t.ann), TrainOptions.s(t.images),
                 TrainOptions.s(t.out), TrainOptions.s(t.valAnn), TrainOptions.s(t.valImages), TrainOptions.s(t.init),
                 t.reinitClassLogits, TrainOptions.s(t.backboneWeights), t.classAgnostic, t.iters(), t.epochs(), batch, t.lr,
-                t.optimizer, t.schedule, t.warmup, t.weightDecay, t.seed, t.workers, t.evalEvery, t.checkpointEvery,
+                t.optimizer, t.schedule, t.warmup, t.weightDecay, t.emaDecay, t.seed, t.workers, t.evalEvery, t.checkpointEvery,
                 !t.noAugment, t.resume, replicaOptions.replicas, replicaOptions.retries, device.device, -1, false);
         System.out.println(SparkRunner.train(spark.master, spark.conf, spec));
         return 0;

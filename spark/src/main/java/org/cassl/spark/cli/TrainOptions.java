@@ -74,6 +74,10 @@ public final class TrainOptions {
     @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     public double weightDecay = Defaults.WEIGHT_DECAY;
 
+    @Option(names = "--ema-decay", paramLabel = "D", description = "Weight EMA (0: off; e.g. 0.99): evaluations and "
+            + "model.safetensors are the averaged weights (default: ${DEFAULT-VALUE}).")
+    public double emaDecay = Defaults.EMA_DECAY;
+
     @Option(names = "--seed", description = "Seed of init, data order and augmentation.")
     public long seed = Defaults.SEED;
 
@@ -132,6 +136,11 @@ public final class TrainOptions {
                 .optimizer(optimizer).schedule(schedule).warmupIterations(warmup).weightDecay(weightDecay).seed(seed)
                 .workers(workers).evalEvery(evalEvery).checkpointEvery(checkpointEvery).classAgnostic(classAgnostic)
                 .augment(!noAugment).resume(resume);
+        try {
+            b.emaDecay(emaDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--ema-decay: " + e.getMessage());
+        }
         if (iters() != null) {
             b.iterations(iters());
         } else if (epochs() != null) {

@@ -102,6 +102,8 @@ public final class CaSslJob extends Job {
         private Path testImages;
         private Path teacherRun;
         private org.cassl.training.pipeline.StageRunner stages = org.cassl.training.pipeline.StageRunner.LOCAL;
+        private String optimizer = Defaults.OPTIMIZER;
+        private double weightDecay = Defaults.WEIGHT_DECAY;
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -265,6 +267,28 @@ public final class CaSslJob extends Job {
         }
 
         /**
+         * The optimiser of every stage and its weight decay (default {@code "sgd"}, momentum 0.9,
+         * weight decay 1e-4; no decay on norms and biases either way).
+         *
+         * @param name        {@code "sgd"} or {@code "adamw"}
+         * @param weightDecay 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException for another name or a negative weight decay
+         */
+        public Builder optimizer(String name, double weightDecay) {
+            String n = Objects.requireNonNull(name, "name").toLowerCase(java.util.Locale.ROOT);
+            if (!n.equals("sgd") && !n.equals("adamw")) {
+                throw new IllegalArgumentException("optimizer must be sgd or adamw, got " + name);
+            }
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException("weightDecay must be 0 or more, got " + weightDecay);
+            }
+            this.optimizer = n;
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /**
          * Uses a finished baseline run folder (another experiment's {@code baseline/}) as teacher and
          * baseline instead of training one: ablations that share a teacher (default: train one).
          *
@@ -415,9 +439,9 @@ public final class CaSslJob extends Job {
 
     /** One stage's recipe: the training defaults with this job's settings. */
     private TrainOptions stageOptions(long iterations, int evalEvery) {
-        return TrainOptions.recipe(iterations, b.batchSize, b.lr, Defaults.OPTIMIZER, b.schedule,
+        return TrainOptions.recipe(iterations, b.batchSize, b.lr, b.optimizer, b.schedule,
                 (int) Math.min(b.lrWarmup, iterations / 5),
-                Defaults.WEIGHT_DECAY, b.seed, b.workers, evalEvery, b.checkpointEvery);
+                b.weightDecay, b.seed, b.workers, evalEvery, b.checkpointEvery).withEmaDecay(b.emaDecay);
     }
 
     private static List<String> expectedKeys(List<WarmupMode> modes, CaSslConfig cfg) {

@@ -42,6 +42,8 @@ public final class Defaults {
     public static final int PSEUDO_LABEL_BATCH = 8;
     /** Iterations of each CA-SSL stage. */
     public static final long CA_SSL_ITERS = 1000;
+    /** Weight EMA decay (0: no EMA). */
+    public static final double EMA_DECAY = 0;
 
     private Defaults() {
     }

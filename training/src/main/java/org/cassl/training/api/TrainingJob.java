@@ -331,7 +331,7 @@ public final class TrainingJob extends Job {
         long iters = b.iterations != null ? b.iterations
                 : (long) b.epochs * Math.max(1, train.images().size() / Math.max(1, b.batchSize));
         TrainOptions o = TrainOptions.recipe(iters, b.batchSize, b.lr, b.optimizer, b.schedule, b.warmupIters, b.weightDecay,
-                b.seed, b.workers, b.evalEvery, b.checkpointEvery);
+                b.seed, b.workers, b.evalEvery, b.checkpointEvery).withEmaDecay(b.emaDecay);
         TrainSpec spec = new TrainSpec("train", cfg, train, b.images, b.classAgnostic ? LabelMode.CLASS_AGNOSTIC
                 : LabelMode.CATEGORY_ID, b.augment ? Augmentation.standard() : Augmentation.NONE, val, b.valImages, b.init,
                 b.reinitClassLogits, o, b.out, backbone);

@@ -18,8 +18,27 @@ public abstract class TrainingSettings<B extends TrainingSettings<B>> extends Jo
     int evalEvery = Defaults.EVAL_EVERY;
     int checkpointEvery = Defaults.CHECKPOINT_EVERY;
     Path backboneWeights;
+    double emaDecay = Defaults.EMA_DECAY;
 
     TrainingSettings() {
+    }
+
+    /**
+     * Weight EMA (default 0: off): with a decay in (0, 1) every stage keeps an exponential moving
+     * average of its weights (decay ramped as min(decay, (1 + t) / (10 + t)) after step t), its
+     * evaluations use the average and its final {@code model.safetensors} is the average; in a
+     * CA-SSL job the averaged teacher pseudo-labels and the averaged warmup starts the fine-tune.
+     *
+     * @param decay 0, or in (0, 1)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code decay} is neither 0 nor in (0, 1)
+     */
+    public final B emaDecay(double decay) {
+        if (!(decay == 0 || (decay > 0 && decay < 1))) {
+            throw new IllegalArgumentException("emaDecay must be 0 (off) or in (0, 1), got " + decay);
+        }
+        this.emaDecay = decay;
+        return self();
     }
 
     /**

@@ -158,6 +158,7 @@ public final class CaSslPipeline {
             stages.pseudoLabel(new StageRunner.PseudoLabelStep(baseline, cfg.model(), cfg.pseudo(), cfg.unlabeled(), pseudo,
                     device), listener.pseudoLabelProgress(cfg.unlabeled().fileNames().size()));
         }
+        checkPseudoLabelOptions(pseudo);
         CocoDataset pseudoData = read(pseudo);
 
         for (WarmupMode mode : cfg.warmups()) {
@@ -276,6 +277,27 @@ public final class CaSslPipeline {
             return CocoReader.read(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses to reuse pseudo-labels written with another threshold or NMS (a resumed experiment
+     * whose tau changed would otherwise warm up on the old labels without a word).
+     */
+    private void checkPseudoLabelOptions(Path pseudo) {
+        String want = "cassl pseudo-labels (tau " + cfg.pseudo().tau() + ", class-agnostic NMS " + cfg.pseudo().nmsThreshold()
+                + ",";
+        String have;
+        try {
+            have = new com.fasterxml.jackson.databind.ObjectMapper().readTree(pseudo.toFile()).path("info")
+                    .path("description").asText("");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pseudo + ": " + e.getMessage(), e);
+        }
+        if (!have.startsWith(want)) {
+            throw new UserInputException(pseudo + " was written with other pseudo-label options (\"" + have
+                    + "\"); this experiment asks for tau " + cfg.pseudo().tau() + " and NMS " + cfg.pseudo().nmsThreshold()
+                    + ": use another output folder");
         }
     }
 }

@@ -22,13 +22,30 @@ package org.cassl.training.trainer;
  * @param checkpointEvery  iterations between checkpoints (the last iteration always checkpoints)
  * @param keepCheckpoints  how many checkpoints to keep
  * @param evalEvery        iterations between evaluations (0 = only at the end, when an evaluator is set)
+ * @param emaDecay         weight EMA decay in (0, 1), or 0 for none (the default): with it, evaluations and the
+ *                         final weights are the averaged ones ({@link WeightEma}); left out of the options' JSON
+ *                         when 0, so run fingerprints without EMA are unchanged
  */
 public record TrainOptions(long iterations, int batchSize, double lr, double momentum, double weightDecay,
                            String optimizer, int warmupIters, double warmupFactor, String schedule, double clipNorm,
                            long seed, int workers, int prefetch, int logEvery, int checkpointEvery, int keepCheckpoints,
-                           int evalEvery) {
+                           int evalEvery,
+                           @com.fasterxml.jackson.annotation.JsonInclude(
+                                   com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT) double emaDecay) {
+
+    /** Options without weight EMA. */
+    public TrainOptions(long iterations, int batchSize, double lr, double momentum, double weightDecay,
+                        String optimizer, int warmupIters, double warmupFactor, String schedule, double clipNorm,
+                        long seed, int workers, int prefetch, int logEvery, int checkpointEvery, int keepCheckpoints,
+                        int evalEvery) {
+        this(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor, schedule, clipNorm,
+                seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery, 0);
+    }
 
     public TrainOptions {
+        if (!(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1))) {
+            throw new IllegalArgumentException("EMA decay must be 0 (off) or in (0, 1), got " + emaDecay);
+        }
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
         }
@@ -69,32 +86,44 @@ public record TrainOptions(long iterations, int batchSize, double lr, double mom
 
     public TrainOptions withSeed(long s) {
         return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
-                schedule, clipNorm, s, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery);
+                schedule, clipNorm, s, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery, emaDecay);
     }
 
     public TrainOptions withIterations(long n) {
         return new TrainOptions(n, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
-                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery);
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery, emaDecay);
     }
 
     public TrainOptions withEvalEvery(int n) {
         return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
-                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, n);
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, n, emaDecay);
     }
 
     public TrainOptions withCheckpointEvery(int n) {
         return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
                 schedule, clipNorm, seed, workers, prefetch, logEvery, n, keepCheckpoints,
-                evalEvery);
+                evalEvery, emaDecay);
     }
 
     public TrainOptions withWarmup(int iters) {
         return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, iters, warmupFactor,
-                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery);
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery, emaDecay);
     }
 
     public TrainOptions withLogEvery(int n) {
         return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
-                schedule, clipNorm, seed, workers, prefetch, n, checkpointEvery, keepCheckpoints, evalEvery);
+                schedule, clipNorm, seed, workers, prefetch, n, checkpointEvery, keepCheckpoints, evalEvery, emaDecay);
+    }
+
+    /** These options with weight EMA of this decay (0: none). */
+    public TrainOptions withEmaDecay(double decay) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, weightDecay, optimizer, warmupIters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery, decay);
+    }
+
+    /** These options with another optimiser ("sgd" or "adamw") and weight decay. */
+    public TrainOptions withOptimizer(String name, double decay) {
+        return new TrainOptions(iterations, batchSize, lr, momentum, decay, name, warmupIters, warmupFactor,
+                schedule, clipNorm, seed, workers, prefetch, logEvery, checkpointEvery, keepCheckpoints, evalEvery, emaDecay);
     }
 }

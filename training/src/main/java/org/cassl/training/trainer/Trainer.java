@@ -105,6 +105,9 @@ public final class Trainer<B> {
     }
 
     private int shardRank = 0;
+    private WeightEma ema;
+    /** Key prefix of the EMA weights among a checkpoint's optimizer tensors. */
+    static final String EMA_PREFIX = "ema/";
     private int shardWorld = 1;
 
     public Trainer<B> cancellation(CancellationToken token) {
@@ -142,6 +145,7 @@ public final class Trainer<B> {
         CheckpointStore store = new CheckpointStore(runDir, options.keepCheckpoints());
         Optimizer optimizer = buildOptimizer();
         LrScheduler scheduler = new LrScheduler(optimizer, buildSchedule());
+        ema = options.emaDecay() > 0 ? new WeightEma(model, options.emaDecay()) : null;
         long start = 0;
         Path lastCheckpoint = null;
         Map<String, Double> lastMetrics = new LinkedHashMap<>();
@@ -211,6 +215,10 @@ public final class Trainer<B> {
                     lr = optimizer.paramGroups().get(0).lr();
                     optimizer.step();
                     scheduler.step();
+                    if (ema != null) {
+                        ema.update(it + 1);
+                        stepScope.keepAll(ema.state().values());
+                    }
                     stepScope.keepAll(model.stateDict().values());
                     stepScope.keepAll(optimizer.persistentTensors());
                 }
@@ -249,6 +257,10 @@ public final class Trainer<B> {
                     lastCheckpoint = save(store, done, optimizer, scheduler, loader, lastMetrics, all);
                 }
             }
+            if (ema != null) {
+                // the run's result is the averaged model (the caller saves the model's weights)
+                model.loadStateDict(ema.state(), true);
+            }
             TrainOutcome o = new TrainOutcome(TrainOutcome.Status.COMPLETED, options.iterations(), lastCheckpoint,
                     lastMetrics, stage + ": completed " + options.iterations() + " iterations");
             all.forEach(l -> l.onEnd(o));
@@ -258,11 +270,16 @@ public final class Trainer<B> {
         }
     }
 
+    /** Evaluates the model, or with weight EMA the averaged model (then the live weights are put back). */
     private Map<String, Double> evaluate() {
         model.train(false);
+        Map<String, org.cassl.tensor.Tensor> live = ema == null ? null : ema.swapIn();
         try {
             return evaluator.apply(model);
         } finally {
+            if (live != null) {
+                model.loadStateDict(live, true);
+            }
             model.train(true);
         }
     }
@@ -299,7 +316,14 @@ public final class Trainer<B> {
         LoaderPosition pos = positionAfter(iteration);
         state.putObject("loader").put("epoch", pos.epoch()).put("batch", pos.batch());
         state.set("metrics", JSON.valueToTree(metrics));
-        Path dir = store.save(iteration, model.stateDict(), os.tensors(), state);
+        Map<String, org.cassl.tensor.Tensor> extra = os.tensors();
+        if (ema != null) {
+            extra = new LinkedHashMap<>(extra);
+            for (Map.Entry<String, org.cassl.tensor.Tensor> e : ema.state().entrySet()) {
+                extra.put(EMA_PREFIX + e.getKey(), e.getValue());
+            }
+        }
+        Path dir = store.save(iteration, model.stateDict(), extra, state);
         all.forEach(l -> l.onCheckpoint(iteration, dir));
         return dir;
     }
@@ -314,7 +338,19 @@ public final class Trainer<B> {
         }
         model.loadStateDict(ck.weights(), true);
         Map<String, Object> scalars = JSON.convertValue(ck.state().path("optimizer"), Map.class);
-        optimizer.loadStateDict(new OptimizerState(ck.optimizer(), scalars));
+        Map<String, org.cassl.tensor.Tensor> opt = new LinkedHashMap<>();
+        Map<String, org.cassl.tensor.Tensor> averaged = new LinkedHashMap<>();
+        ck.optimizer().forEach((k, v) -> {
+            if (k.startsWith(EMA_PREFIX)) {
+                averaged.put(k.substring(EMA_PREFIX.length()), v);
+            } else {
+                opt.put(k, v);
+            }
+        });
+        optimizer.loadStateDict(new OptimizerState(opt, scalars));
+        if (ema != null) {
+            ema.load(averaged);
+        }
         scheduler.loadStateDict(JSON.convertValue(ck.state().path("scheduler"), Map.class));
     }
 }
