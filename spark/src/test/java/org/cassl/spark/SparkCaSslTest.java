@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.cassl.training.api.CaSslJob;
 import org.cassl.training.api.JobResult;
@@ -42,43 +38,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(400)
 class SparkCaSslTest {
-    static final String CONFIG = "{\"backbone\": \"resnet18\", \"fpn_channels\": 32, \"num_classes\": 3,"
-            + " \"min_size\": 64, \"max_size\": 64, \"frozen_bn\": true}";
-
     @TempDir
     Path dir;
 
+    /** {@link SparkTrainTest}'s labeled set (config.json, ann.json, img/) and 4 unlabeled shapes images. */
     void data() throws Exception {
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        Path img = Files.createDirectories(dir.resolve("lab"));
-        StringBuilder images = new StringBuilder();
-        StringBuilder anns = new StringBuilder();
-        for (int i = 0; i < 4; i++) {
-            BufferedImage im = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = im.createGraphics();
-            g.setColor(new Color(40 * i, 80, 200 - 30 * i));
-            g.fillRect(0, 0, 64, 64);
-            g.setColor(new Color(250 - 50 * i, 30 * i, 60));
-            g.fillRect(8, 10, 24, 20);
-            g.setColor(new Color(20, 200 - 40 * i, 40 * i));
-            g.fillOval(36, 30, 20, 26);
-            g.dispose();
-            ImageIO.write(im, "png", img.resolve("t" + i + ".png").toFile());
-            images.append(i == 0 ? "" : ",").append("{\"id\":").append(i + 1).append(",\"file_name\":\"t").append(i)
-                    .append(".png\",\"width\":64,\"height\":64}");
-            anns.append(i == 0 ? "" : ",").append("{\"id\":").append(2 * i + 1).append(",\"image_id\":").append(i + 1)
-                    .append(",\"category_id\":1,\"bbox\":[8,10,24,20],\"area\":480,\"iscrowd\":0},{\"id\":").append(2 * i + 2)
-                    .append(",\"image_id\":").append(i + 1)
-                    .append(",\"category_id\":2,\"bbox\":[36,30,20,26],\"area\":520,\"iscrowd\":0}");
-        }
-        Files.writeString(dir.resolve("lab.json"), "{\"images\":[" + images + "],\"annotations\":[" + anns
-                + "],\"categories\":[{\"id\":1,\"name\":\"box\"},{\"id\":2,\"name\":\"disc\"}]}");
+        SparkTrainTest.data(dir);
         Fixtures.shapes(dir.resolve("unl"), 4);
     }
 
     CaSslJob.Builder job(String out, int globalBatch) {
-        return CaSslJob.builder(dir.resolve("config.json"), dir.resolve("lab.json"), dir.resolve("lab"),
-                dir.resolve("unl/img"), dir.resolve("lab.json"), dir.resolve("lab"), dir.resolve(out))
+        return CaSslJob.builder(dir.resolve("config.json"), dir.resolve("ann.json"), dir.resolve("img"),
+                dir.resolve("unl/img"), dir.resolve("ann.json"), dir.resolve("img"), dir.resolve(out))
                 .iterations(2).batchSize(globalBatch).learningRate(0.01).seed(3).workers(1).tau(0.0).schedule("constant")
                 .learningRateWarmup(0);
     }
