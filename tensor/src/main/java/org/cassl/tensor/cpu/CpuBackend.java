@@ -83,7 +83,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public Storage allocate(DType dtype, int length) {
-        return CpuStorage.allocate(dtype, length);
+        return CpuArena.allocate(dtype, length);
     }
 
     @Override

@@ -184,19 +184,27 @@ final class Sgemm {
 
     /** Packs {@code alpha * A} (A(i,p) = a[aOff + i*ars + p*acs], m x k) for {@link #gemmPacked}. */
     static PackedA packAll(float[] a, int aOff, int ars, int acs, int m, int k, float alpha) {
-        return packAll(CpuGemm.SERIAL, a, aOff, ars, acs, m, k, alpha);
+        return packAll(CpuGemm.SERIAL, a, aOff, ars, acs, m, k, alpha, null);
+    }
+
+    /** Floats a {@link #packAll} of an m x k operand fills. */
+    static int packedLength(int m, int k) {
+        return (m + MR - 1) / MR * MR * Math.max(k, 1);
     }
 
     /**
      * {@link #packAll(float[], int, int, int, int, int, float)} with the row panels shared out over
      * {@code par}'s threads: a convolution packs its weights (megabytes for 256 channels) before its
-     * first band, so a serial pack leaves the other cores idle.
+     * first band, so a serial pack leaves the other cores idle. Packs into {@code into} when it
+     * holds at least {@link #packedLength} floats (every one of which is written), else into a new array.
      */
-    static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha) {
+    static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha,
+                           float[] into) {
         int kSlices = Math.max(1, (k + KC - 1) / KC);
         int kcMax = (k + kSlices - 1) / kSlices;
         int panels = (m + MR - 1) / MR;
-        float[] data = new float[panels * MR * Math.max(k, 1)];
+        int need = packedLength(m, k);
+        float[] data = into != null && into.length >= need ? into : new float[need];
         // at least PACK_GRAIN floats per chunk, so small weights stay on the calling thread
         int grain = Math.max(1, PACK_GRAIN / (MR * Math.max(k, 1)));
         par.forRange(panels, grain, (s, e) -> {

@@ -2,6 +2,7 @@ package org.cassl.tensor.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,13 @@ class PackedWeightsTest {
                 int acs = transposed ? m : 1;
                 for (float alpha : new float[] {1f, -0.5f}) {
                     Sgemm.PackedA serial = Sgemm.packAll(a, 7, ars, acs, m, k, alpha);
-                    Sgemm.PackedA parallel = Sgemm.packAll(par, a, 7, ars, acs, m, k, alpha);
+                    // into a reused buffer holding garbage: every float of the packed operand is written
+                    float[] dirty = new float[Sgemm.packedLength(m, k) + 3];
+                    java.util.Arrays.fill(dirty, Float.NaN);
+                    Sgemm.PackedA parallel = Sgemm.packAll(par, a, 7, ars, acs, m, k, alpha, dirty);
+                    assertSame(dirty, parallel.data);
                     assertEquals(serial.kcMax, parallel.kcMax);
-                    assertArrayEquals(serial.data, parallel.data, "transposed=" + transposed + " alpha=" + alpha);
+                    assertArrayEquals(serial.data, java.util.Arrays.copyOf(parallel.data, serial.data.length), "transposed=" + transposed + " alpha=" + alpha);
                 }
             }
         }
@@ -63,7 +68,7 @@ class PackedWeightsTest {
         }
         float[] c = new float[m * n];
         try (Parallel par = new Parallel(2)) {
-            Sgemm.gemmPacked(Sgemm.packAll(par, w, 0, 1, m, m, k, 1f), n, b, 0, n, 1, 0f, c, 0, n);
+            Sgemm.gemmPacked(Sgemm.packAll(par, w, 0, 1, m, m, k, 1f, null), n, b, 0, n, 1, 0f, c, 0, n);
         }
         assertArrayEquals(expected, c, 1e-3f);
     }
