@@ -1,5 +1,6 @@
 package org.cassl.autograd;
 
+import org.cassl.tensor.NnOps;
 import org.cassl.tensor.Tensor;
 
 /**
@@ -67,7 +68,7 @@ public final class Pointwise {
     /** max(a, 0); the gradient is 0 where the output is not positive. Saves: the output. */
     public static Variable relu(Variable a) {
         Tensor y = a.data().relu();
-        return Tape.record("relu", y, (g, needs) -> new Tensor[] {Tensor.where(y.gt(0), g, zero(g))}, a);
+        return Tape.record("relu", y, (g, needs) -> new Tensor[] {NnOps.reluBackward(y, g)}, a);
     }
 
     /**

@@ -67,6 +67,15 @@ public interface Backend {
     /** {@code out = cond ? a : b}; cond is BOOL, a and b share out's dtype, all of out's shape. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 
+    /**
+     * The gradient of ReLU from its output: {@code out = y > 0 ? g : 0} ({@code y}, {@code g} and
+     * {@code out} of one shape and dtype). The default is {@code where(y.gt(0), g, 0)}; a backend
+     * may fuse it into one pass.
+     */
+    default void reluBackward(Tensor y, Tensor g, Tensor out) {
+        copy(Tensor.where(y.gt(0), g, Tensor.full(0, g.dtype(), g.device())), out);
+    }
+
     // ---- reductions and scans --------------------------------------------------------------
 
     /**

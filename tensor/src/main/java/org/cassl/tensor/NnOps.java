@@ -34,6 +34,24 @@ public final class NnOps {
         }
     }
 
+    // ---- activations --------------------------------------------------------------------------
+
+    /**
+     * The gradient of {@code y = relu(x)} from its output: {@code g} where {@code y > 0}, else 0
+     * ({@code y} and {@code g} of one shape and dtype).
+     */
+    public static Tensor reluBackward(Tensor y, Tensor g) {
+        Ops.checkNotNull("relu_backward", y, g);
+        Ops.checkSameDevice("relu_backward", y, g);
+        if (!java.util.Arrays.equals(y.shape(), g.shape()) || y.dtype() != g.dtype()) {
+            throw new ShapeMismatchException("relu_backward: output " + Shapes.str(y.shape()) + " " + y.dtype()
+                    + " and gradient " + Shapes.str(g.shape()) + " " + g.dtype() + " differ");
+        }
+        Tensor out = Tensor.zeros(g.dtype(), g.device(), g.shape());
+        g.backend().reluBackward(y, g, out);
+        return out;
+    }
+
     // ---- convolution --------------------------------------------------------------------------
 
     /** {@code x [N,C,H,W]}, {@code w [K,C/g,kh,kw]}, optional {@code bias [K]} -> {@code [N,K,OH,OW]}. */

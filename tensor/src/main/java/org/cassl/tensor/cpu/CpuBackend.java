@@ -21,6 +21,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final Parallel par;
     private final boolean vectorized;
     private final CpuElementwise elementwise;
+    private final CpuActivation activation;
     private final CpuReduce reduce;
     private final CpuGemm gemm;
     private final CpuConv conv;
@@ -37,6 +38,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         this.par = new Parallel(threads);
         this.vectorized = vectorized;
         this.elementwise = new CpuElementwise(par, vectorized);
+        this.activation = new CpuActivation(par, vectorized);
         this.reduce = new CpuReduce(par);
         this.gemm = new CpuGemm(par, vectorized);
         this.conv = new CpuConv(par, gemm);
@@ -81,7 +83,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public Storage allocate(DType dtype, int length) {
-        return CpuStorage.allocate(dtype, length);
+        return CpuArena.allocate(dtype, length);
     }
 
     @Override
@@ -131,6 +133,15 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         elementwise.where(cond, a, b, out);
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor g, Tensor out) {
+        if (CpuActivation.handles(y, g, out)) {
+            activation.reluBackward(y, g, out);
+        } else {
+            Backend.super.reluBackward(y, g, out);
+        }
     }
 
     @Override

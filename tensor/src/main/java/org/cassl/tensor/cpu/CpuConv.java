@@ -105,19 +105,21 @@ final class CpuConv {
     }
 
     /** Each group's transposed weights {@code [colRows, kg]} packed as a GEMM left operand. */
-    private static Sgemm.PackedA[] packWeightsTransposed(ConvGeometry g, float[] w, int off) {
+    private Sgemm.PackedA[] packWeightsTransposed(ConvGeometry g, float[] w, int off) {
         Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
-            p[grp] = Sgemm.packAll(w, off + grp * g.kg() * g.colRows(), 1, g.colRows(), g.colRows(), g.kg(), 1f);
+            p[grp] = Sgemm.packAll(par, w, off + grp * g.kg() * g.colRows(), 1, g.colRows(), g.colRows(), g.kg(), 1f,
+                    g.groups() == 1 ? Workspace.packedWeights(Sgemm.packedLength(g.colRows(), g.kg())) : null);
         }
         return p;
     }
 
     /** Each group's weights {@code [kg, colRows]} packed as a GEMM left operand. */
-    private static Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off) {
+    private Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off) {
         Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
-            p[grp] = Sgemm.packAll(w, off + grp * g.kg() * g.colRows(), g.colRows(), 1, g.kg(), g.colRows(), 1f);
+            p[grp] = Sgemm.packAll(par, w, off + grp * g.kg() * g.colRows(), g.colRows(), 1, g.kg(), g.colRows(), 1f,
+                    g.groups() == 1 ? Workspace.packedWeights(Sgemm.packedLength(g.kg(), g.colRows())) : null);
         }
         return p;
     }

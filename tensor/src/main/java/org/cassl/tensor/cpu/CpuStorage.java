@@ -6,11 +6,12 @@ import org.cassl.tensor.Storage;
 
 /**
  * Heap storage: a {@code float[]} (F32), {@code double[]} (F64), {@code long[]} (I64) or
- * {@code byte[]} (U8, BOOL as 0/1).
+ * {@code byte[]} (U8, BOOL as 0/1). A storage owned by a closed {@link CpuArena} has handed its
+ * array on to later allocations; any further use fails instead of reading another tensor's data.
  */
 public final class CpuStorage implements Storage {
     private final DType dtype;
-    private final Object data;
+    private Object data;
     private final int length;
 
     public CpuStorage(DType dtype, Object data) {
@@ -56,22 +57,39 @@ public final class CpuStorage implements Storage {
 
     /** The backing array (shared, not copied). */
     public Object array() {
-        return data;
+        Object a = data;
+        if (a == null) {
+            throw new IllegalStateException("tensor storage (" + dtype + ", " + length + " elements) used after the "
+                    + "MemoryScope that owned it closed; keep() the tensors that must outlive a scope");
+        }
+        return a;
     }
 
     public float[] f32() {
-        return (float[]) data;
+        return (float[]) array();
     }
 
     public double[] f64() {
-        return (double[]) data;
+        return (double[]) array();
     }
 
     public long[] i64() {
-        return (long[]) data;
+        return (long[]) array();
     }
 
     public byte[] u8() {
-        return (byte[]) data;
+        return (byte[]) array();
+    }
+
+    /** Gives up the array (for reuse by {@link CpuArena}); every later use of this storage fails. */
+    Object detachArray() {
+        Object a = data;
+        data = null;
+        return a;
+    }
+
+    /** Whether the array was given up to an arena. */
+    boolean recycled() {
+        return data == null;
     }
 }

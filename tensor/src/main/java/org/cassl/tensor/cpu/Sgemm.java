@@ -27,6 +27,8 @@ final class Sgemm {
     static final int NC = 128 * NR;
     /** Below this many multiply-adds a product runs on the calling thread. */
     private static final long MIN_PARALLEL_FMAS = 1L << 20;
+    /** Floats of A per thread below which {@link #packAll} does not split. */
+    private static final int PACK_GRAIN = 1 << 16;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -182,14 +184,38 @@ final class Sgemm {
 
     /** Packs {@code alpha * A} (A(i,p) = a[aOff + i*ars + p*acs], m x k) for {@link #gemmPacked}. */
     static PackedA packAll(float[] a, int aOff, int ars, int acs, int m, int k, float alpha) {
+        return packAll(CpuGemm.SERIAL, a, aOff, ars, acs, m, k, alpha, null);
+    }
+
+    /** Floats a {@link #packAll} of an m x k operand fills. */
+    static int packedLength(int m, int k) {
+        return (m + MR - 1) / MR * MR * Math.max(k, 1);
+    }
+
+    /**
+     * {@link #packAll(float[], int, int, int, int, int, float)} with the row panels shared out over
+     * {@code par}'s threads: a convolution packs its weights (megabytes for 256 channels) before its
+     * first band, so a serial pack leaves the other cores idle. Packs into {@code into} when it
+     * holds at least {@link #packedLength} floats (every one of which is written), else into a new array.
+     */
+    static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha,
+                           float[] into) {
         int kSlices = Math.max(1, (k + KC - 1) / KC);
         int kcMax = (k + kSlices - 1) / kSlices;
         int panels = (m + MR - 1) / MR;
-        float[] data = new float[panels * MR * Math.max(k, 1)];
-        for (int pc = 0; pc < k; pc += kcMax) {
-            int kc = Math.min(kcMax, k - pc);
-            packA(a, aOff + pc * acs, ars, acs, m, kc, alpha, data, pc * panels * MR);
-        }
+        int need = packedLength(m, k);
+        float[] data = into != null && into.length >= need ? into : new float[need];
+        // at least PACK_GRAIN floats per chunk, so small weights stay on the calling thread
+        int grain = Math.max(1, PACK_GRAIN / (MR * Math.max(k, 1)));
+        par.forRange(panels, grain, (s, e) -> {
+            int r0 = s * MR;
+            int rows = Math.min(m, e * MR) - r0;
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                // within a slice, the panel of rows r0.. starts r0*kc after the slice's start
+                packA(a, aOff + r0 * ars + pc * acs, ars, acs, rows, kc, alpha, data, pc * panels * MR + r0 * kc);
+            }
+        });
         return new PackedA(m, k, kcMax, data);
     }
 
@@ -292,6 +318,11 @@ final class Sgemm {
                     for (int p = 0; p < kc; p++) {
                         ap[dst + p * MR + r] = a[src + p];
                     }
+                }
+            } else if (rs == 1 && rows == MR) {
+                // transposed A (a convolution's W^T): each k step is MR adjacent values, one block copy
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, base + i0 + p * cs, ap, dst + p * MR, MR);
                 }
             } else {
                 for (int p = 0; p < kc; p++) {

@@ -11,6 +11,8 @@ import java.lang.ref.SoftReference;
 final class Workspace {
     private static final ThreadLocal<SoftReference<float[]>> F32 = new ThreadLocal<>();
     private static final ThreadLocal<SoftReference<double[]>> F64 = new ThreadLocal<>();
+    /** A second float slot, for a convolution's packed weights, live while its column buffers are. */
+    private static final ThreadLocal<SoftReference<float[]>> PACKED = new ThreadLocal<>();
 
     private Workspace() {
     }
@@ -21,11 +23,24 @@ final class Workspace {
     }
 
     static float[] floats(int length) {
-        SoftReference<float[]> ref = F32.get();
+        return floats(F32, length);
+    }
+
+    /**
+     * The calling thread's buffer for packed convolution weights (the FPN head packs the same
+     * megabytes of weights once per pyramid level, forward and backward: fresh arrays for them were
+     * a third of all bytes a training step allocated).
+     */
+    static float[] packedWeights(int length) {
+        return floats(PACKED, length);
+    }
+
+    private static float[] floats(ThreadLocal<SoftReference<float[]>> slot, int length) {
+        SoftReference<float[]> ref = slot.get();
         float[] a = ref == null ? null : ref.get();
         if (a == null || a.length < length) {
             a = new float[length];
-            F32.set(new SoftReference<>(a));
+            slot.set(new SoftReference<>(a));
         }
         return a;
     }

@@ -283,8 +283,9 @@ public final class Detector implements AutoCloseable {
         r.lock();
         try {
             checkOpen();
-            // every device temporary of the call is released when it returns; the records are on the heap
-            try (MemoryScope scope = MemoryScope.open(device)) {
+            // every device temporary of the call is released when it returns (on the CPU its arrays
+            // serve the next call); the records are plain heap objects, no tensor escapes
+            try (MemoryScope scope = MemoryScope.openRecycling(device)) {
                 List<Tensor> onDevice = new ArrayList<>(images.size());
                 for (Tensor t : images) {
                     onDevice.add(t.device().equals(device) ? t : t.to(device));

@@ -182,13 +182,14 @@ public final class Trainer<B> {
                 }
                 long iterationStart = System.nanoTime();
                 List<B> batch = loader.next();
-                // one memory scope per step: the step's temporaries are released here on a device
-                // (a no-op on the CPU); weights, buffers, gradients and optimizer state are kept
+                // one memory scope per step: the step's temporaries are released here on a device,
+                // and on the CPU their arrays are reused by the next step (no garbage collection of
+                // the activations); weights, buffers, gradients and optimizer state are kept
                 double lr;
                 double gradNorm;
                 double totalValue;
                 Map<String, Double> values = new LinkedHashMap<>();
-                try (MemoryScope stepScope = MemoryScope.open(params.get(0).data().device())) {
+                try (MemoryScope stepScope = MemoryScope.openRecycling(params.get(0).data().device())) {
                     optimizer.zeroGrad();
                     Map<String, Variable> losses = lossFunction.losses(batch, new Generator(mixSeed(options.seed(), it)));
                     Variable total = null;
