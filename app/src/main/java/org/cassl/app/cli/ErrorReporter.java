@@ -23,7 +23,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         boolean debug = "1".equals(System.getenv("CASSL_DEBUG"));
         int code = isBadInput(ex) ? BAD_INPUT : INTERNAL;
         String msg = message(ex);
-        err.println("cassl " + cmd.getCommandName() + ": error: " + msg);
+        // the qualified name: "cassl spark ca-ssl", not just "ca-ssl" or the one-machine command's
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + msg);
         if (debug) {
             ex.printStackTrace(err);
         } else if (code == INTERNAL) {

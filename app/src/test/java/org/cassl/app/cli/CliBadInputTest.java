@@ -101,4 +101,31 @@ class CliBadInputTest {
     void unknownMaskHeadIsAUsageError() {
         badInput(run("demo", "--mask-head", "unet"), "expected none, condinst or roi");
     }
+
+    @Test
+    void caSslWithAMissingAnnotationFileLeavesNoExperimentFolder(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.json");
+        Files.writeString(cfg, CONFIG);
+        Path images = Files.createDirectories(dir.resolve("images"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                images.resolve("u.png").toFile());
+        Path out = dir.resolve("exp");
+        Run r = run("ca-ssl", "--config", cfg.toString(), "--labeled", dir.resolve("missing.json").toString(),
+                "--labeled-images", images.toString(), "--unlabeled", images.toString(), "--val",
+                dir.resolve("missing.json").toString(), "--val-images", images.toString(), "--out", out.toString());
+        badInput(r, "missing.json");
+        assertTrue(r.err().startsWith("cassl ca-ssl: error: "), r.err());
+        assertFalse(Files.exists(out), "no experiment folder on bad input");
+    }
+
+    @Test
+    void errorsNameTheWholeSubcommand() {
+        CommandLine gemm = Main.commandLine().getSubcommands().get("bench").getSubcommands().get("gemm");
+        StringWriter err = new StringWriter();
+        gemm.setErr(new PrintWriter(err, true));
+        int code = new ErrorReporter().handleExecutionException(
+                new org.cassl.training.UserInputException("bad size"), gemm, null);
+        assertEquals(2, code);
+        assertEquals("cassl bench gemm: error: bad size", err.toString().strip());
+    }
 }

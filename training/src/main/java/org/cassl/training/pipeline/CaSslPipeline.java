@@ -89,14 +89,15 @@ public final class CaSslPipeline {
      * validation metrics of the same models.
      */
     public Map<String, Map<String, Double>> run() {
+        // the inputs first: a bad annotation file leaves no experiment folder behind
+        CocoDataset labeled = read(cfg.labeledAnn());
+        CocoDataset val = read(cfg.valAnn());
+        test = cfg.testAnn() == null ? null : read(cfg.testAnn());
         try {
             Files.createDirectories(cfg.out());
         } catch (IOException e) {
             throw new UserInputException("cannot create " + cfg.out() + ": " + e.getMessage(), e);
         }
-        CocoDataset labeled = read(cfg.labeledAnn());
-        CocoDataset val = read(cfg.valAnn());
-        test = cfg.testAnn() == null ? null : read(cfg.testAnn());
         Map<String, Map<String, Double>> results = new LinkedHashMap<>();
         valResults.clear();
 
