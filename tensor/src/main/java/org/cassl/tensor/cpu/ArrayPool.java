@@ -1,5 +1,6 @@
 package org.cassl.tensor.cpu;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,11 +12,13 @@ import org.cassl.tensor.DType;
  * allocations of the same size (a training step allocates the same shapes every iteration).
  * Bounded two ways: at most {@code capBytes} are held, and an array nobody took within two
  * consecutive scope closes is dropped to the garbage collector, so changing shapes do not pile up.
+ * Arrays are held softly: under memory pressure the collector clears them (the JVM clears soft
+ * references before it throws OutOfMemoryError), so the pool never costs an allocation its heap.
  * Thread-safe (scopes on several threads share it).
  */
 final class ArrayPool {
-    /** A pooled array and the close count at which it came back. */
-    private record Entry(Object array, long generation) {
+    /** A pooled array (softly held), its size in bytes and the close count at which it came back. */
+    private record Entry(SoftReference<Object> array, long bytes, long generation) {
     }
 
     private final long capBytes;
@@ -40,12 +43,15 @@ final class ArrayPool {
         Object a;
         synchronized (this) {
             ArrayDeque<Entry> q = free.get(key(dtype, length));
-            Entry e = q == null ? null : q.pollLast();
-            if (e == null) {
-                return null;
+            a = null;
+            while (a == null) {
+                Entry e = q == null ? null : q.pollLast();
+                if (e == null) {
+                    return null;
+                }
+                heldBytes -= e.bytes();
+                a = e.array().get();
             }
-            heldBytes -= bytes(dtype, length);
-            a = e.array();
         }
         zero(a);
         return a;
@@ -58,7 +64,7 @@ final class ArrayPool {
         if (heldBytes + b > capBytes) {
             return;
         }
-        free.computeIfAbsent(key(dtype, length), k -> new ArrayDeque<>()).addLast(new Entry(array, generation));
+        free.computeIfAbsent(key(dtype, length), k -> new ArrayDeque<>()).addLast(new Entry(new SoftReference<>(array), b, generation));
         heldBytes += b;
     }
 
@@ -68,8 +74,7 @@ final class ArrayPool {
         for (Iterator<ArrayDeque<Entry>> it = free.values().iterator(); it.hasNext(); ) {
             ArrayDeque<Entry> q = it.next();
             while (!q.isEmpty() && q.peekFirst().generation() < generation - 1) {
-                Entry e = q.pollFirst();
-                heldBytes -= (long) java.lang.reflect.Array.getLength(e.array()) * elementBytes(e.array());
+                heldBytes -= q.pollFirst().bytes();
             }
             if (q.isEmpty()) {
                 it.remove();
@@ -79,10 +84,6 @@ final class ArrayPool {
 
     synchronized long heldBytes() {
         return heldBytes;
-    }
-
-    private static int elementBytes(Object a) {
-        return a instanceof double[] || a instanceof long[] ? 8 : a instanceof float[] ? 4 : 1;
     }
 
     private static void zero(Object a) {

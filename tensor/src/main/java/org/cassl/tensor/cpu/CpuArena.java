@@ -1,8 +1,8 @@
 package org.cassl.tensor.cpu;
 
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.WeakHashMap;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Tensor;
@@ -17,6 +17,10 @@ import org.cassl.tensor.Tensor;
  * scope; a storage that was not kept fails on any use after the close ({@link CpuStorage#array()}),
  * so a forgotten keep is an error, never another tensor's data.
  *
+ * <p>Memory: the scope holds its storages weakly, so a step's peak is what it references, as
+ * without a scope; the pool holds its arrays softly, so the collector takes them back before it
+ * would run out of heap (a recycled step never needs more heap than a plain one).
+ *
  * <p>Storages allocated on other threads (a kernel's workers) or before the scope opened are
  * never touched; small storages are left to the garbage collector, for which they are cheap.
  */
@@ -29,7 +33,9 @@ public final class CpuArena implements MemoryScope {
 
     private final CpuArena parent;
     private final Thread owner;
-    private final Set<CpuStorage> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    // weakly held (CpuStorage keeps Object's identity equals): a temporary the step no longer
+    // references is collected mid-step as without a scope, instead of being held until the close
+    private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>());
     private boolean closed;
 
     private CpuArena(CpuArena parent) {
@@ -91,8 +97,10 @@ public final class CpuArena implements MemoryScope {
         } else {
             INNERMOST.set(parent);
         }
-        for (CpuStorage s : owned) {
-            POOL.put(s.dtype(), s.detachArray());
+        for (CpuStorage s : owned.toArray(new CpuStorage[0])) {
+            if (s != null) {
+                POOL.put(s.dtype(), s.detachArray());
+            }
         }
         owned.clear();
         POOL.age();

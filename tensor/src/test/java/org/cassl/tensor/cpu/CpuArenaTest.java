@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicReference;
 import org.cassl.tensor.Device;
 import org.cassl.tensor.Generator;
@@ -30,13 +31,18 @@ class CpuArenaTest {
         Tensor small;
         Object lostArray;
         try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
-            kept = Tensor.ones(BIG).mul(2);
-            lost = Tensor.ones(BIG).add(1);
+            Tensor ones1 = Tensor.ones(BIG);
+            Tensor ones2 = Tensor.ones(BIG);
+            kept = ones1.mul(2);
+            lost = ones2.add(1);
             small = Tensor.ones(10).add(1);
             lostArray = array(lost);
             s.keep(kept);
-            // ones + result of each op: 4 large storages, 1 kept
+            // ones + result of each op: 4 large storages, 1 kept (the scope holds them weakly: the
+            // operands are referenced here so that a collection cannot take them first)
             assertEquals(3, s.size());
+            Reference.reachabilityFence(ones1);
+            Reference.reachabilityFence(ones2);
         }
         assertEquals(2f, kept.toFloatArray()[BIG - 1]);
         assertEquals(2f, small.toFloatArray()[9]);
@@ -85,9 +91,11 @@ class CpuArenaTest {
             Thread t = new Thread(() -> fromWorker.set(Tensor.ones(BIG).mul(4)));
             t.start();
             t.join();
-            before.addInPlace(Tensor.ones(BIG));
+            Tensor operand = Tensor.ones(BIG);
+            before.addInPlace(operand);
             // only the operand made on this thread inside the scope
             assertEquals(1, s.size());
+            Reference.reachabilityFence(operand);
         }
         assertEquals(2f, before.toFloatArray()[0]);
         assertEquals(4f, fromWorker.get().toFloatArray()[0]);
@@ -122,7 +130,9 @@ class CpuArenaTest {
         // a "step" allocating the same shapes each time reuses the previous step's arrays
         Object first;
         try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
-            first = array(Tensor.randn(new Generator(1), BIG + 7));
+            Tensor t = Tensor.randn(new Generator(1), BIG + 7);
+            first = array(t);
+            Reference.reachabilityFence(t);
         }
         Object second;
         try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
@@ -137,6 +147,20 @@ class CpuArenaTest {
         }
         try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
             assertNotSame(first, array(Tensor.zeros(BIG + 7)));
+        }
+    }
+
+    @Test
+    void aTemporaryNothingReferencesIsLeftToTheCollector() throws Exception {
+        try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
+            Tensor.ones(BIG).mul(2);
+            // a step's dead temporaries must not be held until the close (that made a 1 GiB heap
+            // run out on a batch a plain step trains in)
+            for (int i = 0; i < 50 && s.size() > 0; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertEquals(0, s.size());
         }
     }
 }
