@@ -46,6 +46,20 @@ public final class DataParallel {
     }
 
     /**
+     * Tests' failure injection: ends replica {@code rank} once it has finished iteration
+     * {@code failAt}, by halting its executor JVM (executor loss) or by throwing (task failure).
+     */
+    static void failAfter(long iteration, long failAt, boolean halt, int rank) {
+        if (iteration != failAt) {
+            return;
+        }
+        if (halt) {
+            Runtime.getRuntime().halt(17);
+        }
+        throw new IllegalStateException("injected failure of replica " + rank + " after iteration " + iteration);
+    }
+
+    /**
      * Runs {@code world} replicas, and when the stage fails starts it again, up to {@code retries}
      * times (Spark does not retry a failed barrier result stage itself); {@code body} gets the
      * attempt number (0 first), and replicas are expected to resume from the newest checkpoint.

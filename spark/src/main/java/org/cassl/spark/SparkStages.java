@@ -145,13 +145,7 @@ public final class SparkStages implements StageRunner {
                 run.listener(new TrainingListener() {
                     @Override
                     public void onIteration(IterationRecord r) {
-                        if (r.iteration() == fault.iteration()) {
-                            if (fault.halt()) {
-                                Runtime.getRuntime().halt(17);
-                            }
-                            throw new IllegalStateException("injected failure of replica " + rank + " after iteration "
-                                    + r.iteration());
-                        }
+                        DataParallel.failAfter(r.iteration(), fault.iteration(), fault.halt(), rank);
                     }
                 });
             }

@@ -146,13 +146,7 @@ public final class SparkTrain {
                 b.listener(new JobListener() {
                     @Override
                     public void onIteration(IterationProgress p) {
-                        if (p.iteration() == spec.failAtIteration()) {
-                            if (spec.failByHalt()) {
-                                Runtime.getRuntime().halt(17);
-                            }
-                            throw new IllegalStateException("injected failure of replica " + rank + " after iteration "
-                                    + p.iteration());
-                        }
+                        DataParallel.failAfter(p.iteration(), spec.failAtIteration(), spec.failByHalt(), rank);
                     }
                 });
             }
