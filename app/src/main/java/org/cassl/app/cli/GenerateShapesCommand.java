@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.cassl.app.shapes.DatasetSummary;
 import org.cassl.app.shapes.Difficulty;
+import org.cassl.app.shapes.FillTexture;
 import org.cassl.app.shapes.GenerateShapes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +68,15 @@ final class GenerateShapesCommand implements Callable<Integer> {
             description = "Probability that an unlabeled-pool object is a novel kind (default 0.333).")
     Double novelFraction;
 
+    @Option(names = "--textures", split = ",", paramLabel = "T[,T...]",
+            description = "Fill textures to paint objects with, chosen per object whatever its kind: any of "
+                    + "solid, gradient, stripes, checker, noise (default: all five).")
+    java.util.List<String> textures;
+
+    @Option(names = "--outline-probability", paramLabel = "P",
+            description = "Probability that an object gets a contrasting outline, in [0, 1] (default 0.5).")
+    Double outlineProbability;
+
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -82,7 +92,7 @@ final class GenerateShapesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Difficulty d = new Difficulty(minObjects, maxObjects, minObjectSize, maxObjectSize, distractors, minVisible, noise,
-                cluttered, occlusion, novelFraction);
+                cluttered, occlusion, novelFraction, FillTexture.parseList(textures), outlineProbability);
         DatasetSummary s = GenerateShapes.run(new GenerateShapes.Options(out, labeled, unlabeled, val, seed, size, overwrite,
                 threads, test, d));
         System.out.print(s.toText());

@@ -95,6 +95,10 @@ class CliBadInputTest {
         badInput(run("pseudo-label", "--config", cfg.toString(), "--weights", dir.resolve("none.safetensors").toString(),
                 "--images", images.toString(), "--out", dir.resolve("p.json").toString()), "not found");
         badInput(run("generate-shapes", "--out", dir.resolve("s").toString(), "--size", "16"), "--size 16");
+        badInput(run("generate-shapes", "--out", dir.resolve("s").toString(), "--textures", "solid,plaid"),
+                "unknown texture 'plaid'");
+        badInput(run("generate-shapes", "--out", dir.resolve("s").toString(), "--outline-probability", "2"),
+                "outlineProbability = 2.0");
     }
 
     @Test

@@ -73,4 +73,44 @@ class TestSplitAndDifficultyTest {
         assertThrows(ShapesException.class, () -> new GenerateShapes.Options(tmp.resolve("z"), 1, 1, 1, 3, 128, false, 1, -1,
                 null));
     }
+
+    @Test
+    void texturesAndOutlinesAreKnobs(@TempDir Path tmp) {
+        Difficulty d = new Difficulty(null, null, null, null, null, null, null, null, null, null,
+                java.util.List.of(FillTexture.SOLID), 0.0);
+        ShapesConfig c = GenerateShapes.config(new GenerateShapes.Options(tmp.resolve("x"), 1, 1, 1, 3, 128, false, 1, 0, d));
+        assertEquals(java.util.List.of(FillTexture.SOLID), c.textures());
+        assertEquals(0.0, c.outlineProbability());
+        ShapesConfig all = GenerateShapes.config(GenerateShapes.Options.of(tmp.resolve("y"), 1, 1, 1, 3));
+        assertEquals(java.util.List.of(FillTexture.values()), all.textures());
+        // solid fills with no outline and no noise: a flat-coloured object has few distinct colours inside
+        ShapesConfig flat = new Difficulty(1, 1, 40.0, 40.0, 0.0, 1.0, 0.0, false, false, 0.0,
+                java.util.List.of(FillTexture.SOLID), 0.0).applyTo(ShapesConfig.defaults().withSeed(1));
+        ShapesConfig busy = new Difficulty(1, 1, 40.0, 40.0, 0.0, 1.0, 0.0, false, false, 0.0,
+                java.util.List.of(FillTexture.CHECKER), 0.0).applyTo(ShapesConfig.defaults().withSeed(1));
+        assertTrue(coloursInsideFirstObject(flat) < coloursInsideFirstObject(busy));
+        assertEquals(java.util.List.of(FillTexture.SOLID, FillTexture.NOISE),
+                FillTexture.parseList(java.util.List.of("solid", " Noise", "SOLID")));
+        assertThrows(ShapesException.class, () -> FillTexture.parseList(java.util.List.of("plaid")));
+        assertThrows(ShapesException.class, () -> FillTexture.parseList(java.util.List.of()));
+        assertThrows(ShapesException.class, () -> new Difficulty(null, null, null, null, null, null, null, null, null, null,
+                null, 1.5).applyTo(ShapesConfig.defaults()));
+    }
+
+    /** Distinct colours of the first labeled image's first object, over pixels whose 4 neighbours are visible too. */
+    private static long coloursInsideFirstObject(ShapesConfig c) {
+        ShapesImage im = new ShapesGenerator(c).render(Split.LABELED, 0);
+        ShapeInstance o = im.instances().get(0);
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = o.y(); y < o.y() + o.height(); y++) {
+            for (int x = o.x(); x < o.x() + o.width(); x++) {
+                if (o.visibleAt(x, y) && o.visibleAt(x - 1, y) && o.visibleAt(x + 1, y) && o.visibleAt(x, y - 1)
+                        && o.visibleAt(x, y + 1)) {
+                    colours.add(im.image().getRGB(x, y));
+                }
+            }
+        }
+        assertFalse(colours.isEmpty(), "the object has an interior");
+        return colours.size();
+    }
 }
