@@ -83,6 +83,10 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "gain (CA-SSL AP - best compute-matched control AP, test): %+.1f points%s%n",
                     100 * gain, gain > 0 ? "" : "  -> NO GAIN over the controls");
         }
+        if (results.get("localisation_gain_over_controls") instanceof Map<?, ?> g) {
+            System.out.printf(Locale.ROOT, "class-agnostic AP gain (localisation, whatever the class; same controls, test): "
+                    + "%+.1f points%n", 100 * ((Number) g.get("AP_gain_mean")).doubleValue());
+        }
         System.out.printf(Locale.ROOT, "report: %s (%.0f s)%n", out.resolve("report.html").toAbsolutePath(),
                 ((Number) results.get("seconds")).doubleValue());
         return 0;

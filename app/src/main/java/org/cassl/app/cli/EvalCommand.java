@@ -14,6 +14,7 @@ import org.cassl.detection.coco.eval.CocoEvaluator;
 import org.cassl.detection.coco.eval.CocoSummary;
 import org.cassl.detection.coco.eval.IouKind;
 import org.cassl.training.UserInputException;
+import org.cassl.training.eval.ClassAgnostic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,12 @@ final class EvalCommand implements Callable<Integer> {
             description = "What to compare: boxes or masks (default: ${DEFAULT-VALUE}).")
     Kind iouType;
 
+    @Option(names = "--class-agnostic", paramLabel = "IOU", arity = "0..1", fallbackValue = "0.6",
+            description = "Score localisation whatever the class: every ground-truth object and detection becomes one "
+                    + "class, after a class-agnostic NMS of each image's detections at this IoU (default 0.6, at most "
+                    + "100 per image). Boxes only.")
+    Double classAgnostic;
+
     @Option(names = "--json", description = "Print one JSON line {\"stats\": [...], \"AP\": ..., ...} instead of the table.")
     boolean json;
 
@@ -45,6 +52,16 @@ final class EvalCommand implements Callable<Integer> {
         }
         CocoDataset gtData = CocoReader.read(gt);
         List<CocoAnnotation> results = CocoReader.readResults(dt);
+        if (classAgnostic != null) {
+            if (iouType == Kind.segm) {
+                throw new UserInputException("--class-agnostic scores boxes only; drop --iou-type segm");
+            }
+            if (!(classAgnostic > 0 && classAgnostic <= 1)) {
+                throw new UserInputException("--class-agnostic " + classAgnostic + " is invalid; expected an IoU in (0, 1]");
+            }
+            gtData = ClassAgnostic.groundTruth(gtData);
+            results = ClassAgnostic.detections(results, classAgnostic, 100);
+        }
         CocoSummary summary = evaluate(gtData, results, iouType == Kind.segm ? IouKind.SEGM : IouKind.BBOX, dt.toString());
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(toJson(summary)));

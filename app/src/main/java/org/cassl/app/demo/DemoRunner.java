@@ -214,7 +214,10 @@ public final class DemoRunner {
                     && n.path("noise_sigma").asDouble() == c.noiseSigma()
                     && n.path("cluttered_backgrounds").asBoolean() == c.clutteredBackgrounds()
                     && n.path("occlusion").asBoolean() == c.occlusion()
-                    && n.path("novel_fraction").asDouble() == c.novelFraction();
+                    && n.path("novel_fraction").asDouble() == c.novelFraction()
+                    && n.path("outline_probability").asDouble() == c.outlineProbability()
+                    && n.path("textures").toString().equals(JSON.valueToTree(c.textures().stream()
+                            .map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList()).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -423,18 +423,27 @@ public final class CaSslJob extends Job {
      * @return the gain in AP (a difference of fractions), or null
      */
     public static Double gain(Map<String, Map<String, Double>> results) {
+        return gain(results, "AP");
+    }
+
+    /**
+     * Like {@link #gain(Map)} for another metric of the results, e.g. {@code "agnostic_AP"} (the
+     * class-agnostic box AP, what the class-agnostic warmup is meant to improve); null where the
+     * CA-SSL model or both controls lack it.
+     */
+    public static Double gain(Map<String, Map<String, Double>> results, String metric) {
         Map<String, Double> ca = results.get(WarmupMode.CLASS_AGNOSTIC.resultKey());
-        if (ca == null) {
+        if (ca == null || ca.get(metric) == null) {
             return null;
         }
         Double best = null;
         for (String k : List.of(CaSslPipeline.BASELINE_LONG, CaSslPipeline.LABELED_WARMUP)) {
             Map<String, Double> m = results.get(k);
-            if (m != null && m.get("AP") != null) {
-                best = best == null ? m.get("AP") : Math.max(best, m.get("AP"));
+            if (m != null && m.get(metric) != null) {
+                best = best == null ? m.get(metric) : Math.max(best, m.get(metric));
             }
         }
-        return best == null ? null : ca.get("AP") - best;
+        return best == null ? null : ca.get(metric) - best;
     }
 
     /** One stage's recipe: the training defaults with this job's settings. */

@@ -19,12 +19,14 @@ import org.cassl.training.data.Images;
 
 /**
  * Runs a detector over a COCO dataset and scores it with pycocotools' semantics: box AP always,
- * mask AP when the model predicts masks.
+ * class-agnostic box AP ({@link ClassAgnostic}: localisation whatever the class) always, mask AP
+ * when the model predicts masks.
  */
 public final class DetectionEvaluator {
     private final CocoDataset gt;
     private final DatasetRoot root;
     private final int batchSize;
+    private CocoDataset agnosticGt;
 
     /**
      * Everything an evaluation produced.
@@ -32,9 +34,15 @@ public final class DetectionEvaluator {
      * @param results COCO results (boxes, scores, labels, masks as RLE)
      * @param bbox    box summary
      * @param segm    mask summary, or null without masks
+     * @param agnostic class-agnostic box summary (every class one "object", class-agnostic NMS first), or null
      */
-    public record Output(List<CocoAnnotation> results, CocoSummary bbox, CocoSummary segm) {
-        /** Metrics for logs and reports: AP.. (box) and mask_AP.. (mask). */
+    public record Output(List<CocoAnnotation> results, CocoSummary bbox, CocoSummary segm, CocoSummary agnostic) {
+        /** An output without the class-agnostic summary. */
+        public Output(List<CocoAnnotation> results, CocoSummary bbox, CocoSummary segm) {
+            this(results, bbox, segm, null);
+        }
+
+        /** Metrics for logs and reports: AP.. (box), mask_AP.. (mask) and agnostic_AP.. (class-agnostic box). */
         public Map<String, Double> metrics() {
             Map<String, Double> m = new LinkedHashMap<>();
             for (int i = 0; i < CocoSummary.NAMES.size(); i++) {
@@ -45,9 +53,17 @@ public final class DetectionEvaluator {
                     m.put("mask_" + CocoSummary.NAMES.get(i), segm.stats()[i]);
                 }
             }
+            if (agnostic != null) {
+                for (int i = 0; i < CocoSummary.NAMES.size(); i++) {
+                    m.put(AGNOSTIC_PREFIX + CocoSummary.NAMES.get(i), agnostic.stats()[i]);
+                }
+            }
             return m;
         }
     }
+
+    /** Prefix of the class-agnostic box metrics in {@link Output#metrics()}. */
+    public static final String AGNOSTIC_PREFIX = "agnostic_";
 
     public DetectionEvaluator(CocoDataset gt, DatasetRoot root, int batchSize) {
         this.gt = gt;
@@ -80,13 +96,26 @@ public final class DetectionEvaluator {
             }
             CocoSummary bbox = summarize(results, IouKind.BBOX);
             CocoSummary segm = masks ? summarize(results, IouKind.SEGM) : null;
-            return new Output(results, bbox, segm);
+            CocoSummary agnostic = summarize(agnosticGt(), ClassAgnostic.detections(results, model.config().nmsThresh(),
+                    model.config().detectionsPerImg()), IouKind.BBOX);
+            return new Output(results, bbox, segm, agnostic);
         } finally {
             model.train(was);
         }
     }
 
+    private CocoDataset agnosticGt() {
+        if (agnosticGt == null) {
+            agnosticGt = ClassAgnostic.groundTruth(gt);
+        }
+        return agnosticGt;
+    }
+
     private CocoSummary summarize(List<CocoAnnotation> results, IouKind type) {
+        return summarize(gt, results, type);
+    }
+
+    private static CocoSummary summarize(CocoDataset gt, List<CocoAnnotation> results, IouKind type) {
         CocoEvaluator ev = CocoEvaluator.forResults(gt, results, type, "detections");
         ev.evaluate();
         return ev.accumulate().summarize();

@@ -17,12 +17,19 @@ public final class ResultsTable {
     private ResultsTable() {
     }
 
-    /** A fixed-width table, AP in percent, one row per model, mask AP columns when present. */
+    /**
+     * A fixed-width table, AP in percent, one row per model; the class-agnostic AP column ("locAP":
+     * every class one "object") and mask AP columns when present.
+     */
     public static String format(Map<String, Map<String, Double>> results) {
         boolean masks = results.values().stream().anyMatch(m -> m.containsKey("mask_AP"));
+        boolean agnostic = results.values().stream().anyMatch(m -> m.containsKey("agnostic_AP"));
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-14s", "model"));
         for (String k : BOX) {
             sb.append(String.format(Locale.ROOT, "%8s", k));
+        }
+        if (agnostic) {
+            sb.append(String.format(Locale.ROOT, "%8s", "locAP"));
         }
         if (masks) {
             sb.append(String.format(Locale.ROOT, "%10s%10s", "maskAP", "maskAP50"));
@@ -32,6 +39,9 @@ public final class ResultsTable {
             sb.append(String.format(Locale.ROOT, "%-14s", e.getKey()));
             for (String k : BOX) {
                 sb.append(cell(e.getValue().get(k), 8));
+            }
+            if (agnostic) {
+                sb.append(cell(e.getValue().get("agnostic_AP"), 8));
             }
             if (masks) {
                 sb.append(cell(e.getValue().get("mask_AP"), 10)).append(cell(e.getValue().get("mask_AP50"), 10));
