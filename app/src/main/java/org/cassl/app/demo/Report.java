@@ -166,7 +166,9 @@ final class Report {
                 .append(" warmup on the labeled ground truth, then the fine-tune (no unlabeled data); (d) <b>class_aware</b>:")
                 .append(" warmup on pseudo-labels with the teacher's classes, then the fine-tune; (e) <b>ca_ssl</b>:")
                 .append(" class-agnostic warmup on pseudo-labels, then the fine-tune. (b) and (c) match CA-SSL's compute;")
-                .append(" <b>gain</b> = CA-SSL AP minus the better of them.</p>");
+                .append(" <b>gain</b> = CA-SSL AP minus the better of them. <b>locAP</b> is the class-agnostic box AP (every")
+                .append(" class one \"object\", one box per object after a class-agnostic NMS): how well a model finds and")
+                .append(" places objects whatever class it names, the signal the class-agnostic warmup trains.</p>");
         h.append("<h2>Test results (COCO metrics, %, mean over seeds)</h2><pre>")
                 .append(escape(ResultsTable.format(Aggregate.means(results)))).append("</pre>");
         if (results.get("gain_over_controls") instanceof Map<?, ?> g) {
@@ -175,6 +177,11 @@ final class Report {
                     100 * ((Number) g.get("AP_gain_std")).doubleValue(), g.get("AP_gain_per_seed"),
                     ((Number) g.get("AP_gain_mean")).doubleValue() > 0 ? ""
                             : ": <b>no gain</b> &mdash; on this budget the unlabeled data does not beat training longer on the labeled set"));
+        }
+        if (results.get("localisation_gain_over_controls") instanceof Map<?, ?> g) {
+            h.append(String.format(Locale.ROOT, "<p>Class-agnostic (locAP) gain over the better control: %+.1f points"
+                    + " (std %.1f, per seed %s)</p>", 100 * ((Number) g.get("AP_gain_mean")).doubleValue(),
+                    100 * ((Number) g.get("AP_gain_std")).doubleValue(), g.get("AP_gain_per_seed")));
         }
         if (results.get("val") instanceof Map<?, ?> v) {
             @SuppressWarnings("unchecked")

@@ -25,13 +25,17 @@ class DemoRunnerTest {
         new DemoRunner(tiny, dir, "cpu", List.of()).run();
         JsonNode r = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
         for (String m : List.of("baseline", "baseline_long", "labeled_warmup", "class_aware", "ca_ssl")) {
-            assertEquals(12, r.get(m).size(), m);
+            assertEquals(24, r.get(m).size(), m + ": the 12 COCO stats with classes and the 12 class-agnostic ones");
+            assertTrue(r.get(m).get("agnostic_AP").asDouble() >= 0, m);
             assertTrue(r.get("val").has(m), m);
         }
         assertEquals("test", r.get("evaluated_on").asText());
         double expected = r.get("ca_ssl").get("AP").asDouble()
                 - Math.max(r.get("baseline_long").get("AP").asDouble(), r.get("labeled_warmup").get("AP").asDouble());
         assertEquals(expected, r.get("gain").asDouble(), 1e-12);
+        double expectedLoc = r.get("ca_ssl").get("agnostic_AP").asDouble() - Math.max(
+                r.get("baseline_long").get("agnostic_AP").asDouble(), r.get("labeled_warmup").get("agnostic_AP").asDouble());
+        assertEquals(expectedLoc, r.get("localisation_gain_over_controls").get("AP_gain_mean").asDouble(), 1e-12);
         JsonNode ab = r.get("ablations");
         assertTrue(ab.get("tau").has("0.0") && ab.get("tau").has("0.5"), ab.toString());
         assertTrue(ab.get("unlabeled").has("2"), ab.toString());
@@ -44,7 +48,8 @@ class DemoRunnerTest {
         JsonNode opts = new ObjectMapper().readTree(dir.resolve("seed-0/finetune-agnostic/train.json").toFile()).get("options");
         assertEquals(0.9, opts.get("emaDecay").asDouble(), 0, "every stage trains with the plan's EMA");
         String html = Files.readString(dir.resolve("report.html"));
-        assertTrue(html.contains("baseline (a) = baseline_long (b)") && html.contains("labeled_warmup (c)") && html.contains("CA-SSL (e)") && html.contains("Test results"), html);
+        assertTrue(html.contains("baseline (a) = baseline_long (b)") && html.contains("labeled_warmup (c)") && html.contains("CA-SSL (e)") && html.contains("Test results")
+                && html.contains("locAP"), html);
         assertTrue(Files.isRegularFile(dir.resolve("plots/ap.png")));
         assertEquals(full.teacherIters(), full.warmupIters() + full.finetuneIters(), "L = W + F: (a) is (b)");
     }
