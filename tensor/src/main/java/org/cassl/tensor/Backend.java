@@ -104,6 +104,17 @@ public interface Backend {
     /** {@code x [N,C,H,W]}, {@code w [K,C/g,kh,kw]}, optional bias {@code [K]} -> {@code out [N,K,OH,OW]}. */
     void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out);
 
+    /**
+     * Inference-only convolution with its epilogue ({@link Conv2dFusion}; no gradient is defined):
+     * {@code out = relu?(conv2d(x, w * f.weightScale) + f.bias + f.residual)}. The default composes
+     * the primitives (fold the weights, convolve, add, ReLU); a backend may apply the scale while
+     * packing the weights and the rest while the output is still in cache. Results agree with the
+     * default up to float rounding.
+     */
+    default void conv2dFused(Tensor x, Tensor w, Conv2dFusion f, Conv2dParams p, Tensor out) {
+        f.compose(this, x, w, p, out);
+    }
+
     /** Gradient of conv2d with respect to its input; {@code gradIn} has the input's shape. */
     void conv2dBackwardInput(Tensor gradOut, Tensor w, Conv2dParams p, Tensor gradIn);
 

@@ -56,6 +56,40 @@ public final class NnOps {
 
     /** {@code x [N,C,H,W]}, {@code w [K,C/g,kh,kw]}, optional {@code bias [K]} -> {@code [N,K,OH,OW]}. */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+        Tensor out = conv2dOutput(x, w, bias, p);
+        x.backend().conv2d(x, w, bias, p, out);
+        return out;
+    }
+
+    /**
+     * Inference-only convolution with an epilogue: {@code relu?(conv2d(x, w * f.weightScale[k]) +
+     * f.bias[k] + f.residual)} (see {@link Conv2dFusion}); a folded batch norm and a ResNet block's
+     * residual and ReLU in one pass over the output. It has no gradient: autograd callers use it
+     * only where nothing is recorded.
+     */
+    public static Tensor conv2dFused(Tensor x, Tensor w, Conv2dFusion f, Conv2dParams p) {
+        if (f == null) {
+            throw new TensorException("conv2d_fused: the fusion must not be null");
+        }
+        Ops.checkNotNull("conv2d_fused", x, w);
+        Ops.checkSameDevice("conv2d_fused", x, f.weightScale(), f.residual());
+        checkSameDtype("conv2d_fused", x, f.weightScale(), f.residual());
+        Tensor out = conv2dOutput(x, w, f.bias(), p);
+        int k = w.size(0);
+        if (f.weightScale() != null && (f.weightScale().dim() != 1 || f.weightScale().size(0) != k)) {
+            throw new ShapeMismatchException("conv2d_fused: weight scale of shape " + Shapes.str(f.weightScale().shape())
+                    + " does not match " + k + " output channels");
+        }
+        if (f.residual() != null && !Arrays.equals(f.residual().shape(), out.shape())) {
+            throw new ShapeMismatchException("conv2d_fused: residual of shape " + Shapes.str(f.residual().shape())
+                    + " does not match the output " + Shapes.str(out.shape()));
+        }
+        x.backend().conv2dFused(x, w, f, p, out);
+        return out;
+    }
+
+    /** Validates a convolution's operands and allocates its (zeroed) output. */
+    private static Tensor conv2dOutput(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
         Ops.checkNotNull("conv2d", x, w);
         Ops.checkSameDevice("conv2d", x, w, bias);
         checkFloat("conv2d", x, w, bias);
@@ -79,9 +113,7 @@ public final class NnOps {
                     + w.size(2) + "x" + w.size(3) + " with padding (" + p.padH() + "," + p.padW() + ") and dilation ("
                     + p.dilationH() + "," + p.dilationW() + ")");
         }
-        Tensor out = Tensor.zeros(x.dtype(), x.device(), x.size(0), k, oh, ow);
-        x.backend().conv2d(x, w, bias, p, out);
-        return out;
+        return Tensor.zeros(x.dtype(), x.device(), x.size(0), k, oh, ow);
     }
 
     /** Gradient of conv2d with respect to an input of shape {@code inputShape}. */

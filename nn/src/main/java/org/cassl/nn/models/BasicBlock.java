@@ -1,8 +1,10 @@
 package org.cassl.nn.models;
 
 import org.cassl.autograd.Variable;
+import org.cassl.nn.FastInference;
 import org.cassl.nn.Layer;
 import org.cassl.nn.layers.Conv2d;
+import org.cassl.nn.layers.ConvNormFold;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -10,6 +12,7 @@ import org.cassl.tensor.Generator;
 /**
  * torchvision's ResNet {@code BasicBlock} (expansion 1): {@code conv1} 3x3 (stride), {@code bn1},
  * ReLU, {@code conv2} 3x3, {@code bn2}, plus the identity or {@code downsample(x)}, then ReLU.
+ * Inference ({@link FastInference}) folds each norm into its convolution ({@link ConvNormFold}).
  */
 public class BasicBlock extends Layer {
     /** Output channels per {@code planes}. */
@@ -34,6 +37,12 @@ public class BasicBlock extends Layer {
 
     @Override
     public Variable forward(Variable x) {
+        if (FastInference.applies(x, this) && ConvNormFold.folds(bn1, bn2)) {
+            // inference: each conv with its norm folded in, the residual and ReLUs in conv2's output pass
+            Variable identity = downsample == null ? x : ConvNormFold.forward(downsample, x);
+            Variable out = ConvNormFold.forward(conv1, bn1, x, null, true);
+            return ConvNormFold.forward(conv2, bn2, out, identity, true);
+        }
         Variable out = bn1.forward(conv1.forward(x)).relu();
         out = bn2.forward(conv2.forward(out));
         Variable identity = downsample == null ? x : downsample.forward(x);

@@ -1,8 +1,10 @@
 package org.cassl.nn.models;
 
 import org.cassl.autograd.Variable;
+import org.cassl.nn.FastInference;
 import org.cassl.nn.Layer;
 import org.cassl.nn.layers.Conv2d;
+import org.cassl.nn.layers.ConvNormFold;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -11,6 +13,7 @@ import org.cassl.tensor.Generator;
  * torchvision's ResNet {@code Bottleneck} (v1.5, expansion 4): {@code conv1} 1x1, {@code conv2}
  * 3x3 carrying the stride, {@code conv3} 1x1 to {@code 4*planes}, each followed by its norm
  * ({@code bn1..bn3}); ReLU after bn1, bn2 and after adding the identity or {@code downsample(x)}.
+ * Inference ({@link FastInference}) folds each norm into its convolution ({@link ConvNormFold}).
  */
 public class Bottleneck extends Layer {
     /** Output channels per {@code planes}. */
@@ -37,6 +40,13 @@ public class Bottleneck extends Layer {
 
     @Override
     public Variable forward(Variable x) {
+        if (FastInference.applies(x, this) && ConvNormFold.folds(bn1, bn2, bn3)) {
+            // inference: each conv with its norm folded in, the residual and ReLUs in the output passes
+            Variable identity = downsample == null ? x : ConvNormFold.forward(downsample, x);
+            Variable out = ConvNormFold.forward(conv1, bn1, x, null, true);
+            out = ConvNormFold.forward(conv2, bn2, out, null, true);
+            return ConvNormFold.forward(conv3, bn3, out, identity, true);
+        }
         Variable out = bn1.forward(conv1.forward(x)).relu();
         out = bn2.forward(conv2.forward(out)).relu();
         out = bn3.forward(conv3.forward(out));

@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.cassl.autograd.Variable;
+import org.cassl.nn.FastInference;
 import org.cassl.nn.Init;
 import org.cassl.nn.Layer;
 import org.cassl.nn.Module;
 import org.cassl.nn.layers.BatchNorm2d;
 import org.cassl.nn.layers.Conv2d;
+import org.cassl.nn.layers.ConvNormFold;
 import org.cassl.nn.layers.GroupNorm;
 import org.cassl.nn.layers.Linear;
 import org.cassl.nn.layers.MaxPool2d;
@@ -29,6 +31,11 @@ import org.cassl.tensor.TensorException;
  * <p>Built without classes it is the detection body of torchvision's
  * {@code IntermediateLayerGetter} (same keys: no avgpool/fc): {@link #features} returns the
  * outputs of the requested stages, e.g. C3, C4, C5 for stages 2, 3, 4 (strides 8, 16, 32).
+ *
+ * <p>In evaluation mode, when nothing is recorded ({@link FastInference}), every norm is folded
+ * into the convolution before it and the block's residual and ReLUs run in the convolutions'
+ * output passes ({@link ConvNormFold}); results agree with the layers applied one by one up to
+ * float rounding.
  *
  * <p>Initialisation as torchvision: conv weights {@code kaiming_normal_(fan_out, relu)}, norm
  * weights 1 and biases 0, {@code fc} PyTorch's Linear default.
@@ -175,7 +182,7 @@ public class ResNet extends Layer {
             }
         }
         List<Variable> out = new ArrayList<>();
-        Variable y = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        Variable y = maxpool.forward(stem(x));
         int last = returnedStages[returnedStages.length - 1];
         int next = 0;
         for (int k = 1; k <= last; k++) {
@@ -186,6 +193,14 @@ public class ResNet extends Layer {
             }
         }
         return out;
+    }
+
+    /** {@code relu(bn1(conv1(x)))}, with the norm folded into the convolution at inference. */
+    private Variable stem(Variable x) {
+        if (FastInference.applies(x, conv1, bn1) && ConvNormFold.folds(bn1)) {
+            return ConvNormFold.forward(conv1, bn1, x, null, true);
+        }
+        return bn1.forward(conv1.forward(x)).relu();
     }
 
     /** Classification logits {@code [N, numClasses]}; needs a model built with classes. */

@@ -2,6 +2,7 @@ package org.cassl.tensor.cpu;
 
 import org.cassl.tensor.Backend;
 import org.cassl.tensor.BinaryOp;
+import org.cassl.tensor.Conv2dFusion;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Device;
@@ -167,6 +168,11 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out) {
         conv.forward(x, w, bias, p, out);
+    }
+
+    @Override
+    public void conv2dFused(Tensor x, Tensor w, Conv2dFusion f, Conv2dParams p, Tensor out) {
+        conv.forwardFused(x, w, f, p, out);
     }
 
     @Override

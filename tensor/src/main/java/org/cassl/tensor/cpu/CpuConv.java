@@ -2,6 +2,7 @@ package org.cassl.tensor.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.cassl.tensor.Conv2dFusion;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
@@ -15,7 +16,9 @@ import org.cassl.tensor.Tensor;
  * </pre>
  * where col is the {@link Im2col} matrix of the input. A 1x1, stride-1, unpadded kernel uses the
  * input planes as col directly. Column matrices are built for a band of output rows at a time
- * so their buffers stay under {@link #COL_BUDGET_BYTES} in total.
+ * so their buffers stay under {@link #COL_BUDGET_BYTES} in total. The inference variant
+ * ({@link #forwardFused}) scales W's rows while packing them (a folded batch norm) and finishes
+ * each band with a {@link ConvEpilogue} (bias, residual, ReLU) while it is in cache.
  *
  * <p>Threads: the forward pass cuts every (image, group) into bands of output rows, independent
  * items that the threads take one at a time with single-threaded GEMMs (so a thread slowed down
@@ -52,10 +55,32 @@ final class CpuConv {
     }
 
     void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out) {
+        forward(x, w, bias, null, null, p, out);
+    }
+
+    /**
+     * The inference convolution of {@link Conv2dFusion}: the weight scale is applied while the
+     * weights are packed (or to a scaled copy where they are not), the rest by a
+     * {@link ConvEpilogue} on each band of output rows right after its GEMM.
+     */
+    void forwardFused(Tensor x, Tensor w, Conv2dFusion f, Conv2dParams p, Tensor out) {
+        forward(x, w, null, f.weightScale(), ConvEpilogue.of(f, out, gemm.vectorized()), p, out);
+    }
+
+    /**
+     * A plain convolution (the bias written first, the products added to it) when {@code epilogue}
+     * is null; else products stored, then the epilogue, with weights scaled per output channel by
+     * {@code scale} when not null.
+     */
+    private void forward(Tensor x, Tensor w, Tensor bias, Tensor scale, ConvEpilogue epilogue, Conv2dParams p,
+                         Tensor out) {
         Tensor xc = dense(x);
-        Tensor wc = dense(w);
-        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), p);
         boolean f32 = x.dtype() == DType.F32;
+        boolean packs = f32 && Sgemm.VECTOR;
+        float[] rowScale = scale != null && packs ? scale.contiguous().toFloatArray() : null;
+        // where the weights are not packed, the scaled weights are a copy (as the default backend does)
+        Tensor wc = dense(scale != null && !packs ? w.mul(scale.reshape(w.size(0), 1, 1, 1)) : w);
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), p);
         Object xa = array(xc);
         Object wa = array(wc);
         Object oa = array(out);
@@ -66,7 +91,7 @@ final class CpuConv {
         int band = forwardBand(g, units, f32, fmas);
         int bands = (g.oh() + band - 1) / band;
         // the weights are the left operand of every band's product: pack them once per group
-        Sgemm.PackedA[] packed = f32 && Sgemm.VECTOR ? packWeights(g, (float[]) wa, wc.offset()) : null;
+        Sgemm.PackedA[] packed = packs ? packWeights(g, (float[]) wa, wc.offset(), rowScale) : null;
         forItems(units * bands, fmas, item -> {
             int u = item / bands;
             int oh0 = (item % bands) * band;
@@ -90,16 +115,19 @@ final class CpuConv {
                     gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.cg(), wa, wOff, g.cg(), 1, xa, xOff + oh0 * g.ow(),
                             g.inPlane(), 1, beta, oa, oOff, g.outPlane());
                 }
-                return;
-            }
-            Object col = Workspace.get(f32, g.colRows() * len);
-            Im2col.im2col(CpuGemm.SERIAL, xa, xOff, g, oh0, oh1, col);
-            if (packed != null) {
-                Sgemm.gemmPacked(packed[grp], len, (float[]) col, 0, len, 1, (float) beta, (float[]) oa, oOff,
-                        g.outPlane());
             } else {
-                gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.colRows(), wa, wOff, g.colRows(), 1, col, 0, len, 1, beta, oa,
-                        oOff, g.outPlane());
+                Object col = Workspace.get(f32, g.colRows() * len);
+                Im2col.im2col(CpuGemm.SERIAL, xa, xOff, g, oh0, oh1, col);
+                if (packed != null) {
+                    Sgemm.gemmPacked(packed[grp], len, (float[]) col, 0, len, 1, (float) beta, (float[]) oa, oOff,
+                            g.outPlane());
+                } else {
+                    gemm(CpuGemm.SERIAL, f32, g.kg(), len, g.colRows(), wa, wOff, g.colRows(), 1, col, 0, len, 1, beta,
+                            oa, oOff, g.outPlane());
+                }
+            }
+            if (epilogue != null) {
+                epilogue.apply(oa, oOff, grp * g.kg(), g.kg(), len, g.outPlane());
             }
         });
     }
@@ -109,16 +137,20 @@ final class CpuConv {
         Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
             p[grp] = Sgemm.packAll(par, w, off + grp * g.kg() * g.colRows(), 1, g.colRows(), g.colRows(), g.kg(), 1f,
-                    g.groups() == 1 ? Workspace.packedWeights(Sgemm.packedLength(g.colRows(), g.kg())) : null);
+                    null, 0, g.groups() == 1 ? Workspace.packedWeights(Sgemm.packedLength(g.colRows(), g.kg())) : null);
         }
         return p;
     }
 
-    /** Each group's weights {@code [kg, colRows]} packed as a GEMM left operand. */
-    private Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off) {
+    /**
+     * Each group's weights {@code [kg, colRows]} packed as a GEMM left operand, output channel
+     * {@code k}'s row multiplied by {@code rowScale[k]} when that is not null.
+     */
+    private Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off, float[] rowScale) {
         Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
             p[grp] = Sgemm.packAll(par, w, off + grp * g.kg() * g.colRows(), g.colRows(), 1, g.kg(), g.colRows(), 1f,
+                    rowScale, grp * g.kg(),
                     g.groups() == 1 ? Workspace.packedWeights(Sgemm.packedLength(g.kg(), g.colRows())) : null);
         }
         return p;

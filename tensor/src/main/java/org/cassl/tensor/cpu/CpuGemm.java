@@ -28,6 +28,11 @@ public final class CpuGemm {
         this.vectorized = vectorized;
     }
 
+    /** Whether the vector code paths are on (the scalar reference otherwise). */
+    boolean vectorized() {
+        return vectorized;
+    }
+
     /** {@code out [B,M,N] = a [B,M,K] x b [B,K,N]}; a and b may be any strided views, out is contiguous. */
     void matmul(Tensor a, Tensor b, Tensor out) {
         int batch = out.size(0);

@@ -184,7 +184,7 @@ final class Sgemm {
 
     /** Packs {@code alpha * A} (A(i,p) = a[aOff + i*ars + p*acs], m x k) for {@link #gemmPacked}. */
     static PackedA packAll(float[] a, int aOff, int ars, int acs, int m, int k, float alpha) {
-        return packAll(CpuGemm.SERIAL, a, aOff, ars, acs, m, k, alpha, null);
+        return packAll(CpuGemm.SERIAL, a, aOff, ars, acs, m, k, alpha, null, 0, null);
     }
 
     /** Floats a {@link #packAll} of an m x k operand fills. */
@@ -197,9 +197,11 @@ final class Sgemm {
      * {@code par}'s threads: a convolution packs its weights (megabytes for 256 channels) before its
      * first band, so a serial pack leaves the other cores idle. Packs into {@code into} when it
      * holds at least {@link #packedLength} floats (every one of which is written), else into a new array.
+     * With {@code rowScale}, row {@code i} of A is also multiplied by {@code rowScale[scaleOff + i]}
+     * (a batch norm folded into a convolution's weights, rounded as {@code w * scale} in float).
      */
     static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha,
-                           float[] into) {
+                           float[] rowScale, int scaleOff, float[] into) {
         int kSlices = Math.max(1, (k + KC - 1) / KC);
         int kcMax = (k + kSlices - 1) / kSlices;
         int panels = (m + MR - 1) / MR;
@@ -214,9 +216,26 @@ final class Sgemm {
                 int kc = Math.min(kcMax, k - pc);
                 // within a slice, the panel of rows r0.. starts r0*kc after the slice's start
                 packA(a, aOff + r0 * ars + pc * acs, ars, acs, rows, kc, alpha, data, pc * panels * MR + r0 * kc);
+                if (rowScale != null) {
+                    scaleRows(data, pc * panels * MR + r0 * kc, rows, kc, rowScale, scaleOff + r0);
+                }
             }
         });
         return new PackedA(m, k, kcMax, data);
+    }
+
+    /** Multiplies packed row {@code i} ({@code rows} rows from a panel start, {@code [kc][MR]} panels) by {@code scale[s0 + i]}. */
+    private static void scaleRows(float[] ap, int apOff, int rows, int kc, float[] scale, int s0) {
+        for (int i0 = 0; i0 < rows; i0 += MR) {
+            int n = Math.min(MR, rows - i0);
+            int dst = apOff + i0 * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * MR;
+                for (int r = 0; r < n; r++) {
+                    ap[d + r] *= scale[s0 + i0 + r];
+                }
+            }
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ class PackedWeightsTest {
                     // into a reused buffer holding garbage: every float of the packed operand is written
                     float[] dirty = new float[Sgemm.packedLength(m, k) + 3];
                     java.util.Arrays.fill(dirty, Float.NaN);
-                    Sgemm.PackedA parallel = Sgemm.packAll(par, a, 7, ars, acs, m, k, alpha, dirty);
+                    Sgemm.PackedA parallel = Sgemm.packAll(par, a, 7, ars, acs, m, k, alpha, null, 0, dirty);
                     assertSame(dirty, parallel.data);
                     assertEquals(serial.kcMax, parallel.kcMax);
                     assertArrayEquals(serial.data, java.util.Arrays.copyOf(parallel.data, serial.data.length), "transposed=" + transposed + " alpha=" + alpha);
@@ -68,7 +68,7 @@ class PackedWeightsTest {
         }
         float[] c = new float[m * n];
         try (Parallel par = new Parallel(2)) {
-            Sgemm.gemmPacked(Sgemm.packAll(par, w, 0, 1, m, m, k, 1f, null), n, b, 0, n, 1, 0f, c, 0, n);
+            Sgemm.gemmPacked(Sgemm.packAll(par, w, 0, 1, m, m, k, 1f, null, 0, null), n, b, 0, n, 1, 0f, c, 0, n);
         }
         assertArrayEquals(expected, c, 1e-3f);
     }
