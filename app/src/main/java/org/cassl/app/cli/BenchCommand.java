@@ -8,6 +8,7 @@ import org.cassl.bench.FcosStepBench;
 import org.cassl.bench.GemmBench;
 import org.cassl.bench.NmsBench;
 import org.cassl.bench.Result;
+import org.cassl.detection.FcosConfig;
 import org.cassl.app.serve.ServeBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -139,11 +140,18 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--profile", description = "Also report time per phase and the methods with the most JFR samples.")
         boolean profile;
 
+        @Option(names = "--mask-head", defaultValue = "none", paramLabel = "none|roi|condinst",
+                converter = DemoCommand.MaskHeadConverter.class,
+                description = {"Train a mask head too, on synthetic masks (ellipses in the boxes) (default: ${DEFAULT-VALUE}).",
+                    "With roi or condinst: no peer (torchvision has no FCOS mask head); the same run measures our",
+                    "box-only step first and prints ratio_to_box_only; --profile then profiles the mask step."})
+        FcosConfig.MaskHead maskHead;
+
         @Override
         public Integer call() {
             check();
             return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer,
-                    profile));
+                    profile, maskHead));
         }
     }
 
