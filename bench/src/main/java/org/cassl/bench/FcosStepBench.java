@@ -17,36 +17,68 @@ import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Tensor;
 
 /**
- * One FCOS training step (forward, the losses, backward, SGD update) on random images with four
+ * One FCOS training step (forward, the losses, backward, SGD update) on random images with a few
  * boxes each, ResNet from scratch with BatchNorm and every layer trainable. The peer is
  * torchvision's FCOS built the same way (same boxes, same sizes, same thread count).
  *
  * <p>With a mask head ({@code roi} or {@code condinst}) the targets also carry one synthetic mask
  * per box ({@link StepTargets#withMasks}) and the step adds {@code loss_mask}; torchvision has no
- * FCOS mask head, so there is no peer: the same run measures our box-only step first (same
- * images, boxes and weights seed) and reports the mask step's ratio to it.
+ * FCOS mask head, so there is no peer: the same run times our box-only step (same images, boxes
+ * and weights seed) in alternation with the mask step ({@link Timing#measurePaired}, so that the
+ * other processes' load falls on both alike) and reports the mask step's ratio to it. A model at its start
+ * has no detection above the score threshold, so the RoI head's training RoIs are the
+ * ground-truth boxes: {@code boxes} per image sets their number.
  */
 public final class FcosStepBench {
     /** Warm-up of each measured model lasts at least this long (C2 compiles the kernels meanwhile). */
     static final double MIN_WARMUP_SECONDS = 5.0;
+    /** Methods listed by {@code --profile}. */
+    static final int TOP_METHODS = 15;
 
     private FcosStepBench() {
     }
 
-    static FcosConfig config(String backbone, int size, int fpnChannels, int numClasses) {
-        return config(backbone, size, fpnChannels, numClasses, FcosConfig.MaskHead.NONE);
-    }
+    /**
+     * What one step trains on.
+     *
+     * @param boxes    ground-truth boxes per image (the peer's 4 by default)
+     * @param maskHead the segmentation head trained with the detector ({@code NONE}: boxes only)
+     */
+    public record Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
+                        FcosConfig.MaskHead maskHead) {
+        public Setup {
+            if (batch < 1 || size < 32 || boxes < 1) {
+                throw new IllegalArgumentException("fcos-step bench: batch and boxes must be positive and size >= 32, got B="
+                        + batch + " S=" + size + " boxes=" + boxes);
+            }
+        }
 
-    static FcosConfig config(String backbone, int size, int fpnChannels, int numClasses, FcosConfig.MaskHead maskHead) {
-        return FcosConfig.parse("{\"backbone\": \"" + backbone + "\", \"fpn_channels\": " + fpnChannels
-                + ", \"num_classes\": " + numClasses + ", \"min_size\": " + size + ", \"max_size\": " + size
-                + ", \"frozen_bn\": false, \"trainable_backbone_layers\": 5, \"mask_head\": \"" + maskHead.jsonName()
-                + "\"}");
-    }
+        /** The peer's setup: four boxes per image, no mask head. */
+        public Setup(String backbone, int batch, int size, int fpnChannels, int numClasses) {
+            this(backbone, batch, size, fpnChannels, numClasses, StepTargets.BOXES, FcosConfig.MaskHead.NONE);
+        }
 
-    /** The same four boxes per image as the peer script. */
-    static Target target(int i, int size, int numClasses) {
-        return StepTargets.boxes(i, size, numClasses);
+        Setup boxOnly() {
+            return new Setup(backbone, batch, size, fpnChannels, numClasses, boxes, FcosConfig.MaskHead.NONE);
+        }
+
+        FcosConfig config() {
+            return FcosConfig.parse("{\"backbone\": \"" + backbone + "\", \"fpn_channels\": " + fpnChannels
+                    + ", \"num_classes\": " + numClasses + ", \"min_size\": " + size + ", \"max_size\": " + size
+                    + ", \"frozen_bn\": false, \"trainable_backbone_layers\": 5, \"mask_head\": \""
+                    + maskHead.jsonName() + "\"}");
+        }
+
+        Target target(int i) {
+            return maskHead == FcosConfig.MaskHead.NONE ? StepTargets.boxes(i, boxes, size, numClasses)
+                    : StepTargets.withMasks(i, boxes, size, numClasses);
+        }
+
+        String shape() {
+            return backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size
+                    + (boxes == StepTargets.BOXES ? "" : " " + boxes + " boxes")
+                    + (maskHead == FcosConfig.MaskHead.NONE ? "" : " mask " + maskHead.jsonName());
+        }
     }
 
     public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
@@ -56,117 +88,77 @@ public final class FcosStepBench {
 
     public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
                              int reps, boolean peer, boolean profile) {
-        return run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, peer, profile,
-                FcosConfig.MaskHead.NONE);
+        return run(new Setup(backbone, batch, size, fpnChannels, numClasses), threads, warmup, reps, peer, profile);
     }
 
     /**
-     * The benchmark; with {@code profile}, the result's extra fields also give the mean time per
+     * The benchmark; with {@code profile}, the result's extra fields also give the median time per
      * phase (forward+losses, backward, optimizer) and the cassl methods with the largest share of
-     * JFR execution samples over the timed steps (of the mask-head step when there is one). With a
-     * mask head the extra fields also hold {@code mask_head}, {@code box_only_median_ms} and
-     * {@code ratio_to_box_only} (mask step median over box-only median; the peer is not run).
+     * JFR execution samples over the timed steps (with a mask head: over {@code reps} further mask
+     * steps after the timed ones). With a mask head the extra fields also hold {@code mask_head},
+     * {@code box_only_median_ms}, {@code ratio_to_box_only} (mask step median over box-only
+     * median) and, with {@code profile}, the box-only step's phases; the peer is not run.
      */
-    public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
-                             int reps, boolean peer, boolean profile, FcosConfig.MaskHead maskHead) {
-        return run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, peer, profile, maskHead,
-                MIN_WARMUP_SECONDS);
+    public static Result run(Setup setup, int threads, int warmup, int reps, boolean peer, boolean profile) {
+        return run(setup, threads, warmup, reps, peer, profile, MIN_WARMUP_SECONDS);
     }
 
-    /** {@link #run} with another minimum warm-up time per measured model (tests use 0). */
-    static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
-                      int reps, boolean peer, boolean profile, FcosConfig.MaskHead maskHead, double minWarmupSeconds) {
-        if (batch < 1 || size < 32 || threads < 1) {
-            throw new IllegalArgumentException("fcos-step bench: batch and threads must be positive and size >= 32, got B="
-                    + batch + " S=" + size + " threads=" + threads);
+    /** {@link #run(Setup, int, int, int, boolean, boolean)} with another minimum warm-up per measured model (tests use 0). */
+    static Result run(Setup setup, int threads, int warmup, int reps, boolean peer, boolean profile, double minWarmupSeconds) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("fcos-step bench: threads must be positive, got " + threads);
         }
         Backends.setCpuThreads(threads);
-        String shape = backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size;
         Map<String, Object> extra = new LinkedHashMap<>();
-        if (maskHead == FcosConfig.MaskHead.NONE) {
-            double[] times = measure(config(backbone, size, fpnChannels, numClasses), batch, size, numClasses, warmup,
-                    reps, minWarmupSeconds, profile, extra);
-            return withPeer(shape, threads, reps, times, extra, peer, backbone, batch, size, fpnChannels, numClasses);
+        if (setup.maskHead() == FcosConfig.MaskHead.NONE) {
+            StepRunner step = new StepRunner(setup);
+            double[][] measured = new double[1][];
+            Runnable timed = () -> measured[0] = Timing.measure(step, warmup, minWarmupSeconds, reps);
+            if (profile) {
+                Map<String, Double> methods = StepProfile.sampleMethods(timed, TOP_METHODS);
+                extra.put("phases_median_ms", step.phases().phaseMillis(reps));
+                extra.put("top_methods_pct", methods);
+            } else {
+                timed.run();
+            }
+            return withPeer(setup, threads, reps, measured[0], extra, peer);
         }
-        double[] box = measure(config(backbone, size, fpnChannels, numClasses), batch, size, numClasses, warmup, reps,
-                minWarmupSeconds, false, new LinkedHashMap<>());
-        Map<String, Object> maskExtra = new LinkedHashMap<>();
-        double[] times = measure(config(backbone, size, fpnChannels, numClasses, maskHead), batch, size, numClasses,
-                warmup, reps, minWarmupSeconds, profile, maskExtra);
+        StepRunner boxStep = new StepRunner(setup.boxOnly());
+        StepRunner maskStep = new StepRunner(setup);
+        double[][] both = Timing.measurePaired(boxStep, maskStep, warmup, minWarmupSeconds, reps);
+        double[] box = both[0];
+        double[] times = both[1];
         double median = Timing.median(times);
         double boxMedian = Timing.median(box);
-        extra.put("mask_head", maskHead.jsonName());
+        extra.put("mask_head", setup.maskHead().jsonName());
         extra.put("box_only_median_ms", boxMedian);
         extra.put("box_only_min_ms", box[0]);
         extra.put("ratio_to_box_only", median / boxMedian);
-        extra.putAll(maskExtra);
-        return new Result("fcos_step_mask", shape + " mask " + maskHead.jsonName(), threads, reps, median, times[0],
-                Double.NaN, null, null, null, "torchvision has no FCOS mask head; ratio_to_box_only is ours", extra);
+        if (profile) {
+            extra.put("box_only_phases_median_ms", boxStep.phases().phaseMillis(reps));
+            extra.put("phases_median_ms", maskStep.phases().phaseMillis(reps));
+            // JFR over further mask steps only, after the paired timing
+            extra.put("top_methods_pct", StepProfile.sampleMethods(() -> {
+                for (int i = 0; i < reps; i++) {
+                    maskStep.run();
+                }
+            }, TOP_METHODS));
+        }
+        return new Result("fcos_step_mask", setup.shape(), threads, reps, median, times[0], Double.NaN, null, null, null,
+                "torchvision has no FCOS mask head; ratio_to_box_only is ours", extra);
     }
 
-    private static Result withPeer(String shape, int threads, int reps, double[] times, Map<String, Object> extra,
-                                   boolean peer, String backbone, int batch, int size, int fpnChannels, int numClasses) {
+    private static Result withPeer(Setup s, int threads, int reps, double[] times, Map<String, Object> extra, boolean peer) {
         double median = Timing.median(times);
         if (!peer) {
-            return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, null, null, null,
+            return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, null, null, null,
                     "not requested", extra);
         }
-        PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", backbone, "--batch",
-                Integer.toString(batch), "--size", Integer.toString(size), "--threads", Integer.toString(threads),
-                "--fpn-channels", Integer.toString(fpnChannels), "--num-classes", Integer.toString(numClasses), "--reps",
-                Integer.toString(reps)));
-        return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(), null,
-                o.error(), extra);
-    }
-
-    /** Sorted step times in ms of a fresh model of {@code config}; profile fields go into {@code extra}. */
-    private static double[] measure(FcosConfig config, int batch, int size, int numClasses, int warmup, int reps,
-                                    double minWarmupSeconds, boolean profile, Map<String, Object> extra) {
-        Fcos model = new Fcos(config, new Generator(0));
-        model.train(true);
-        Sgd opt = new Sgd(ParamGroups.single(model, 0.001, 1e-4), 0.9, 0, false);
-        Generator g = new Generator(1);
-        boolean masks = model.hasMaskHead();
-        List<Tensor> images = new ArrayList<>();
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < batch; i++) {
-            images.add(Tensor.rand(g, 3, size, size));
-            targets.add(masks ? StepTargets.withMasks(i, size, numClasses) : StepTargets.boxes(i, size, numClasses));
-        }
-        StepProfile phases = new StepProfile();
-        Runnable step = () -> {
-            // one recycling scope per step, keeping what the trainer keeps: the next step reuses
-            // this step's activation arrays instead of allocating (and garbage-collecting) them
-            try (MemoryScope scope = MemoryScope.openRecycling(Device.CPU)) {
-                long t0 = System.nanoTime();
-                opt.zeroGrad();
-                Map<String, Variable> losses = model.losses(images, targets, null);
-                Variable total = null;
-                for (Variable v : losses.values()) {
-                    total = total == null ? v : total.add(v);
-                }
-                long t1 = System.nanoTime();
-                total.backward();
-                long t2 = System.nanoTime();
-                opt.step();
-                long t3 = System.nanoTime();
-                scope.keepAll(model.stateDict().values());
-                scope.keepAll(opt.persistentTensors());
-                phases.add("forward", t1 - t0);
-                phases.add("backward", t2 - t1);
-                phases.add("optimizer", t3 - t2);
-                phases.endStep();
-            }
-        };
-        double[][] measured = new double[1][];
-        if (profile) {
-            Map<String, Double> methods = StepProfile.sampleMethods(
-                    () -> measured[0] = Timing.measure(step, warmup, minWarmupSeconds, reps), 15);
-            extra.put("phases_median_ms", phases.phaseMillis(reps));
-            extra.put("top_methods_pct", methods);
-        } else {
-            measured[0] = Timing.measure(step, warmup, minWarmupSeconds, reps);
-        }
-        return measured[0];
+        PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", s.backbone(),
+                "--batch", Integer.toString(s.batch()), "--size", Integer.toString(s.size()), "--threads",
+                Integer.toString(threads), "--fpn-channels", Integer.toString(s.fpnChannels()), "--num-classes",
+                Integer.toString(s.numClasses()), "--boxes", Integer.toString(s.boxes()), "--reps", Integer.toString(reps)));
+        return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(),
+                null, o.error(), extra);
     }
 }

@@ -5,22 +5,22 @@ import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
 
 /**
- * The ground truth of the training-step benchmark: four boxes per image (the same as the peer
- * script's) and, for the mask heads, one synthetic instance mask per box: the ellipse inscribed
- * in the box, as U8 {@code [4, size, size]}.
+ * The ground truth of the training-step benchmark: {@code n} boxes per image (four by default; the
+ * same formula as the peer script's) and, for the mask heads, one synthetic instance mask per box:
+ * the ellipse inscribed in the box, as U8 {@code [n, size, size]}.
  */
 final class StepTargets {
-    /** Boxes per image. */
+    /** Boxes per image by default (what the peer has always used). */
     static final int BOXES = 4;
 
     private StepTargets() {
     }
 
-    /** Image {@code i}'s boxes {@code [4, 4]} (x1, y1, x2, y2) and labels in {@code [1, numClasses)}. */
-    static Target boxes(int i, int size, int numClasses) {
-        float[] b = new float[4 * BOXES];
-        long[] l = new long[BOXES];
-        for (int k = 0; k < BOXES; k++) {
+    /** Image {@code i}'s {@code n} boxes {@code [n, 4]} (x1, y1, x2, y2) and labels in {@code [1, numClasses)}. */
+    static Target boxes(int i, int n, int size, int numClasses) {
+        float[] b = new float[4 * n];
+        long[] l = new long[n];
+        for (int k = 0; k < n; k++) {
             int x = 8 + (37 * (i + 1) * (k + 3)) % (size / 2);
             int y = 8 + (53 * (i + 2) * (k + 1)) % (size / 2);
             int w = 16 + (29 * (k + 1) * (i + 1)) % (size / 3);
@@ -30,15 +30,15 @@ final class StepTargets {
             b[4 * k + 3] = y + w;
             l[k] = 1 + (i + k) % (numClasses - 1);
         }
-        return new Target(Tensor.of(b, BOXES, 4), Tensor.of(l, BOXES));
+        return new Target(Tensor.of(b, n, 4), Tensor.of(l, n));
     }
 
     /** {@link #boxes} with masks: pixel (x, y) is inside box k's mask when its centre is in the inscribed ellipse. */
-    static Target withMasks(int i, int size, int numClasses) {
-        Target t = boxes(i, size, numClasses);
+    static Target withMasks(int i, int n, int size, int numClasses) {
+        Target t = boxes(i, n, size, numClasses);
         float[] b = t.boxes().toFloatArray();
-        byte[] m = new byte[BOXES * size * size];
-        for (int k = 0; k < BOXES; k++) {
+        byte[] m = new byte[n * size * size];
+        for (int k = 0; k < n; k++) {
             double cx = (b[4 * k] + b[4 * k + 2]) / 2.0;
             double cy = (b[4 * k + 1] + b[4 * k + 3]) / 2.0;
             double rx = (b[4 * k + 2] - b[4 * k]) / 2.0;
@@ -53,6 +53,6 @@ final class StepTargets {
                 }
             }
         }
-        return new Target(t.boxes(), t.labels(), Tensor.of(m, DType.U8, BOXES, size, size));
+        return new Target(t.boxes(), t.labels(), Tensor.of(m, DType.U8, n, size, size));
     }
 }

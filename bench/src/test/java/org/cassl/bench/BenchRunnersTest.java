@@ -63,10 +63,10 @@ class BenchRunnersTest {
 
     @Test
     void maskStepIsMeasuredBesideTheBoxOnlyStepWithoutPeer() {
-        Result r = FcosStepBench.run("resnet18", 1, 64, 32, 3, 1, 1, 1, true, false,
-                org.cassl.detection.FcosConfig.MaskHead.ROI, 0);
+        Result r = FcosStepBench.run(new FcosStepBench.Setup("resnet18", 1, 64, 32, 3, 2,
+                org.cassl.detection.FcosConfig.MaskHead.ROI), 1, 1, 1, true, false, 0);
         assertEquals("fcos_step_mask", r.name());
-        assertTrue(r.shape().endsWith("mask roi"), r.shape());
+        assertEquals("resnet18 FPN32 B1 64x64 2 boxes mask roi", r.shape());
         assertNull(r.peerMedianMs(), "torchvision has no FCOS mask head: no peer");
         assertEquals("roi", r.extra().get("mask_head"));
         double box = (Double) r.extra().get("box_only_median_ms");
@@ -76,9 +76,9 @@ class BenchRunnersTest {
 
     @Test
     void boxOnlyStepHasNoMaskFields() {
-        Result r = FcosStepBench.run("resnet18", 1, 64, 32, 3, 1, 1, 1, false, false,
-                org.cassl.detection.FcosConfig.MaskHead.NONE, 0);
+        Result r = FcosStepBench.run(new FcosStepBench.Setup("resnet18", 1, 64, 32, 3), 1, 1, 1, false, false, 0);
         assertEquals("fcos_step", r.name());
+        assertEquals("resnet18 FPN32 B1 64x64", r.shape());
         assertTrue(r.medianMs() > 0);
         assertNull(r.extra().get("ratio_to_box_only"));
     }

@@ -14,8 +14,8 @@ class StepTargetsTest {
 
     @Test
     void boxTargetsHaveNoMasksAndMaskTargetsTheSameBoxes() {
-        Target b = StepTargets.boxes(1, 96, 5);
-        Target m = StepTargets.withMasks(1, 96, 5);
+        Target b = StepTargets.boxes(1, StepTargets.BOXES, 96, 5);
+        Target m = StepTargets.withMasks(1, StepTargets.BOXES, 96, 5);
         assertNull(b.masks());
         assertArrayEquals(b.boxes().toFloatArray(), m.boxes().toFloatArray());
         assertArrayEquals(b.labels().toLongArray(), m.labels().toLongArray());
@@ -26,11 +26,11 @@ class StepTargetsTest {
     @Test
     void eachMaskIsTheEllipseInscribedInItsBox() {
         int s = 128;
-        Target t = StepTargets.withMasks(0, s, 91);
+        Target t = StepTargets.withMasks(0, 9, s, 91);
         float[] b = t.boxes().toFloatArray();
         long[] labels = t.labels().toLongArray();
         long[] m = t.masks().to(DType.I64).toLongArray();
-        for (int k = 0; k < StepTargets.BOXES; k++) {
+        for (int k = 0; k < 9; k++) {
             assertTrue(labels[k] >= 1 && labels[k] < 91);
             int x0 = (int) b[4 * k];
             int y0 = (int) b[4 * k + 1];

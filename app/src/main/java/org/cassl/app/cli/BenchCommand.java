@@ -143,15 +143,20 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--mask-head", defaultValue = "none", paramLabel = "none|roi|condinst",
                 converter = DemoCommand.MaskHeadConverter.class,
                 description = {"Train a mask head too, on synthetic masks (ellipses in the boxes) (default: ${DEFAULT-VALUE}).",
-                    "With roi or condinst: no peer (torchvision has no FCOS mask head); the same run measures our",
-                    "box-only step first and prints ratio_to_box_only; --profile then profiles the mask step."})
+                    "With roi or condinst: no peer (torchvision has no FCOS mask head); the same run times our box-only",
+                    "step in alternation with it and prints ratio_to_box_only; --profile profiles the mask step."})
         FcosConfig.MaskHead maskHead;
+
+        @Option(names = "--boxes", defaultValue = "4", paramLabel = "N",
+                description = {"Ground-truth boxes per image (default: ${DEFAULT-VALUE}). A model at its start detects nothing",
+                    "above the score threshold, so with --mask-head roi these are the training RoIs (at most 64 per image)."})
+        int boxes;
 
         @Override
         public Integer call() {
             check();
-            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer,
-                    profile, maskHead));
+            return print(FcosStepBench.run(new FcosStepBench.Setup(backbone, batch, size, fpnChannels, numClasses, boxes,
+                    maskHead), threads, warmup, reps, !noPeer, profile));
         }
     }
 
