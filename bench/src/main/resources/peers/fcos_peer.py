@@ -3,12 +3,12 @@ the same configuration as ours (ResNet backbone from scratch with BatchNorm, all
 trainable, FPN with P6/P7, num_classes, min/max size).
 
   --mode step:   one training step (forward, backward, SGD update) on random square images with
-                 a few boxes each (the same boxes as FcosStepBench)
+                 --boxes boxes each (default 4; the same boxes as FcosStepBench)
   --mode detect: inference (eval mode, no grad) on a batch of one random S x M image
 
 Usage: python3 fcos_peer.py [--mode step|detect] --backbone resnet18 --batch B --size S
                             [--max-size M] --threads T [--fpn-channels F] [--num-classes K]
-                            [--warmup W] [--reps R]
+                            [--boxes N] [--warmup W] [--reps R]
 Prints one JSON line: {"median_ms", "min_ms", "peak_rss_mb", "library"} or {"error"}.
 """
 import argparse
@@ -42,13 +42,13 @@ def step_work(args, torch, model):
     targets = []
     for i in range(args.batch):
         boxes = []
-        for k in range(4):
+        for k in range(args.boxes):
             x = 8 + (37 * (i + 1) * (k + 3)) % (args.size // 2)
             y = 8 + (53 * (i + 2) * (k + 1)) % (args.size // 2)
             w = 16 + (29 * (k + 1) * (i + 1)) % (args.size // 3)
             boxes.append([x, y, x + w, y + w])
         targets.append({"boxes": torch.tensor(boxes, dtype=torch.float32),
-                        "labels": torch.tensor([1 + (i + k) % (args.num_classes - 1) for k in range(4)])})
+                        "labels": torch.tensor([1 + (i + k) % (args.num_classes - 1) for k in range(args.boxes)])})
 
     def step():
         opt.zero_grad()
@@ -90,6 +90,7 @@ def main():
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--fpn-channels", type=int, default=256)
     ap.add_argument("--num-classes", type=int, default=91)
+    ap.add_argument("--boxes", type=int, default=4)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()

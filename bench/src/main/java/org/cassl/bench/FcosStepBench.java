@@ -17,35 +17,68 @@ import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Tensor;
 
 /**
- * One FCOS training step (forward, the three losses, backward, SGD update) on random images with
- * four boxes each, ResNet from scratch with BatchNorm and every layer trainable. The peer is
+ * One FCOS training step (forward, the losses, backward, SGD update) on random images with a few
+ * boxes each, ResNet from scratch with BatchNorm and every layer trainable. The peer is
  * torchvision's FCOS built the same way (same boxes, same sizes, same thread count).
+ *
+ * <p>With a mask head ({@code roi} or {@code condinst}) the targets also carry one synthetic mask
+ * per box ({@link StepTargets#withMasks}) and the step adds {@code loss_mask}; torchvision has no
+ * FCOS mask head, so there is no peer: the same run times our box-only step (same images, boxes
+ * and weights seed) in alternation with the mask step ({@link Timing#measurePaired}, so that the
+ * other processes' load falls on both alike) and reports the mask step's ratio to it. A model at its start
+ * has no detection above the score threshold, so the RoI head's training RoIs are the
+ * ground-truth boxes: {@code boxes} per image sets their number.
  */
 public final class FcosStepBench {
+    /** Warm-up of each measured model lasts at least this long (C2 compiles the kernels meanwhile). */
+    static final double MIN_WARMUP_SECONDS = 5.0;
+    /** Methods listed by {@code --profile}. */
+    static final int TOP_METHODS = 15;
+
     private FcosStepBench() {
     }
 
-    static FcosConfig config(String backbone, int size, int fpnChannels, int numClasses) {
-        return FcosConfig.parse("{\"backbone\": \"" + backbone + "\", \"fpn_channels\": " + fpnChannels
-                + ", \"num_classes\": " + numClasses + ", \"min_size\": " + size + ", \"max_size\": " + size
-                + ", \"frozen_bn\": false, \"trainable_backbone_layers\": 5}");
-    }
-
-    /** The same four boxes per image as the peer script. */
-    static Target target(int i, int size, int numClasses) {
-        float[] b = new float[16];
-        long[] l = new long[4];
-        for (int k = 0; k < 4; k++) {
-            int x = 8 + (37 * (i + 1) * (k + 3)) % (size / 2);
-            int y = 8 + (53 * (i + 2) * (k + 1)) % (size / 2);
-            int w = 16 + (29 * (k + 1) * (i + 1)) % (size / 3);
-            b[4 * k] = x;
-            b[4 * k + 1] = y;
-            b[4 * k + 2] = x + w;
-            b[4 * k + 3] = y + w;
-            l[k] = 1 + (i + k) % (numClasses - 1);
+    /**
+     * What one step trains on.
+     *
+     * @param boxes    ground-truth boxes per image (the peer's 4 by default)
+     * @param maskHead the segmentation head trained with the detector ({@code NONE}: boxes only)
+     */
+    public record Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
+                        FcosConfig.MaskHead maskHead) {
+        public Setup {
+            if (batch < 1 || size < 32 || boxes < 1) {
+                throw new IllegalArgumentException("fcos-step bench: batch and boxes must be positive and size >= 32, got B="
+                        + batch + " S=" + size + " boxes=" + boxes);
+            }
         }
-        return new Target(Tensor.of(b, 4, 4), Tensor.of(l, 4));
+
+        /** The peer's setup: four boxes per image, no mask head. */
+        public Setup(String backbone, int batch, int size, int fpnChannels, int numClasses) {
+            this(backbone, batch, size, fpnChannels, numClasses, StepTargets.BOXES, FcosConfig.MaskHead.NONE);
+        }
+
+        Setup boxOnly() {
+            return new Setup(backbone, batch, size, fpnChannels, numClasses, boxes, FcosConfig.MaskHead.NONE);
+        }
+
+        FcosConfig config() {
+            return FcosConfig.parse("{\"backbone\": \"" + backbone + "\", \"fpn_channels\": " + fpnChannels
+                    + ", \"num_classes\": " + numClasses + ", \"min_size\": " + size + ", \"max_size\": " + size
+                    + ", \"frozen_bn\": false, \"trainable_backbone_layers\": 5, \"mask_head\": \""
+                    + maskHead.jsonName() + "\"}");
+        }
+
+        Target target(int i) {
+            return maskHead == FcosConfig.MaskHead.NONE ? StepTargets.boxes(i, boxes, size, numClasses)
+                    : StepTargets.withMasks(i, boxes, size, numClasses);
+        }
+
+        String shape() {
+            return backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size
+                    + (boxes == StepTargets.BOXES ? "" : " " + boxes + " boxes")
+                    + (maskHead == FcosConfig.MaskHead.NONE ? "" : " mask " + maskHead.jsonName());
+        }
     }
 
     public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
@@ -53,75 +86,79 @@ public final class FcosStepBench {
         return run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, peer, false);
     }
 
-    /**
-     * The benchmark; with {@code profile}, the result's extra fields also give the mean time per
-     * phase (forward+losses, backward, optimizer) and the cassl methods with the largest share of
-     * JFR execution samples over the timed steps.
-     */
     public static Result run(String backbone, int batch, int size, int fpnChannels, int numClasses, int threads, int warmup,
                              int reps, boolean peer, boolean profile) {
-        if (batch < 1 || size < 32 || threads < 1) {
-            throw new IllegalArgumentException("fcos-step bench: batch and threads must be positive and size >= 32, got B="
-                    + batch + " S=" + size + " threads=" + threads);
+        return run(new Setup(backbone, batch, size, fpnChannels, numClasses), threads, warmup, reps, peer, profile);
+    }
+
+    /**
+     * The benchmark; with {@code profile}, the result's extra fields also give the median time per
+     * phase (forward+losses, backward, optimizer) and the cassl methods with the largest share of
+     * JFR execution samples over the timed steps (with a mask head: over {@code reps} further mask
+     * steps after the timed ones). With a mask head the extra fields also hold {@code mask_head},
+     * {@code box_only_median_ms}, {@code ratio_to_box_only} (mask step median over box-only
+     * median) and, with {@code profile}, the box-only step's phases; the peer is not run.
+     */
+    public static Result run(Setup setup, int threads, int warmup, int reps, boolean peer, boolean profile) {
+        return run(setup, threads, warmup, reps, peer, profile, MIN_WARMUP_SECONDS);
+    }
+
+    /** {@link #run(Setup, int, int, int, boolean, boolean)} with another minimum warm-up per measured model (tests use 0). */
+    static Result run(Setup setup, int threads, int warmup, int reps, boolean peer, boolean profile, double minWarmupSeconds) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("fcos-step bench: threads must be positive, got " + threads);
         }
         Backends.setCpuThreads(threads);
-        Fcos model = new Fcos(config(backbone, size, fpnChannels, numClasses), new Generator(0));
-        model.train(true);
-        Sgd opt = new Sgd(ParamGroups.single(model, 0.001, 1e-4), 0.9, 0, false);
-        Generator g = new Generator(1);
-        List<Tensor> images = new ArrayList<>();
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < batch; i++) {
-            images.add(Tensor.rand(g, 3, size, size));
-            targets.add(target(i, size, numClasses));
-        }
-        StepProfile phases = new StepProfile();
-        Runnable step = () -> {
-            // one recycling scope per step, keeping what the trainer keeps: the next step reuses
-            // this step's activation arrays instead of allocating (and garbage-collecting) them
-            try (MemoryScope scope = MemoryScope.openRecycling(Device.CPU)) {
-                long t0 = System.nanoTime();
-                opt.zeroGrad();
-                Map<String, Variable> losses = model.losses(images, targets, null);
-                Variable total = null;
-                for (Variable v : losses.values()) {
-                    total = total == null ? v : total.add(v);
-                }
-                long t1 = System.nanoTime();
-                total.backward();
-                long t2 = System.nanoTime();
-                opt.step();
-                long t3 = System.nanoTime();
-                scope.keepAll(model.stateDict().values());
-                scope.keepAll(opt.persistentTensors());
-                phases.add("forward", t1 - t0);
-                phases.add("backward", t2 - t1);
-                phases.add("optimizer", t3 - t2);
-                phases.endStep();
-            }
-        };
-        double[][] measured = new double[1][];
         Map<String, Object> extra = new LinkedHashMap<>();
-        if (profile) {
-            Map<String, Double> methods = StepProfile.sampleMethods(
-                    () -> measured[0] = Timing.measure(step, warmup, 5.0, reps), 15);
-            extra.put("phases_median_ms", phases.phaseMillis(reps));
-            extra.put("top_methods_pct", methods);
-        } else {
-            measured[0] = Timing.measure(step, warmup, 5.0, reps);
+        if (setup.maskHead() == FcosConfig.MaskHead.NONE) {
+            StepRunner step = new StepRunner(setup);
+            double[][] measured = new double[1][];
+            Runnable timed = () -> measured[0] = Timing.measure(step, warmup, minWarmupSeconds, reps);
+            if (profile) {
+                Map<String, Double> methods = StepProfile.sampleMethods(timed, TOP_METHODS);
+                extra.put("phases_median_ms", step.phases().phaseMillis(reps));
+                extra.put("top_methods_pct", methods);
+            } else {
+                timed.run();
+            }
+            return withPeer(setup, threads, reps, measured[0], extra, peer);
         }
-        double[] times = measured[0];
+        StepRunner boxStep = new StepRunner(setup.boxOnly());
+        StepRunner maskStep = new StepRunner(setup);
+        double[][] both = Timing.measurePaired(boxStep, maskStep, warmup, minWarmupSeconds, reps);
+        double[] box = both[0];
+        double[] times = both[1];
         double median = Timing.median(times);
-        String shape = backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size;
+        double boxMedian = Timing.median(box);
+        extra.put("mask_head", setup.maskHead().jsonName());
+        extra.put("box_only_median_ms", boxMedian);
+        extra.put("box_only_min_ms", box[0]);
+        extra.put("ratio_to_box_only", median / boxMedian);
+        if (profile) {
+            extra.put("box_only_phases_median_ms", boxStep.phases().phaseMillis(reps));
+            extra.put("phases_median_ms", maskStep.phases().phaseMillis(reps));
+            // JFR over further mask steps only, after the paired timing
+            extra.put("top_methods_pct", StepProfile.sampleMethods(() -> {
+                for (int i = 0; i < reps; i++) {
+                    maskStep.run();
+                }
+            }, TOP_METHODS));
+        }
+        return new Result("fcos_step_mask", setup.shape(), threads, reps, median, times[0], Double.NaN, null, null, null,
+                "torchvision has no FCOS mask head; ratio_to_box_only is ours", extra);
+    }
+
+    private static Result withPeer(Setup s, int threads, int reps, double[] times, Map<String, Object> extra, boolean peer) {
+        double median = Timing.median(times);
         if (!peer) {
-            return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, null, null, null,
+            return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, null, null, null,
                     "not requested", extra);
         }
-        PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", backbone, "--batch",
-                Integer.toString(batch), "--size", Integer.toString(size), "--threads", Integer.toString(threads),
-                "--fpn-channels", Integer.toString(fpnChannels), "--num-classes", Integer.toString(numClasses), "--reps",
-                Integer.toString(reps)));
-        return new Result("fcos_step", shape, threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(), null,
-                o.error(), extra);
+        PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", s.backbone(),
+                "--batch", Integer.toString(s.batch()), "--size", Integer.toString(s.size()), "--threads",
+                Integer.toString(threads), "--fpn-channels", Integer.toString(s.fpnChannels()), "--num-classes",
+                Integer.toString(s.numClasses()), "--boxes", Integer.toString(s.boxes()), "--reps", Integer.toString(reps)));
+        return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(),
+                null, o.error(), extra);
     }
 }

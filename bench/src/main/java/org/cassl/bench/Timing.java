@@ -14,32 +14,63 @@ final class Timing {
      * Vector API kernels are slow until C2 has compiled them, which takes seconds on a busy machine.
      */
     static double[] measure(Runnable work, int warmup, double minWarmupSeconds, int reps) {
+        checkReps(reps);
+        warmUp(work, warmup, minWarmupSeconds);
+        double[] times = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            times[i] = timeOnce(work);
+        }
+        java.util.Arrays.sort(times);
+        return times;
+    }
+
+    /**
+     * Two pieces of work compared under the same conditions: each is warmed up as in
+     * {@link #measure}, then their timed repetitions alternate ({@code a, b, a, b, ...}), so load
+     * from other processes that comes and goes falls on both alike. Returns both sorted time
+     * arrays, {@code a}'s first.
+     */
+    static double[][] measurePaired(Runnable a, Runnable b, int warmup, double minWarmupSeconds, int reps) {
+        checkReps(reps);
+        warmUp(a, warmup, minWarmupSeconds);
+        warmUp(b, warmup, minWarmupSeconds);
+        double[] ta = new double[reps];
+        double[] tb = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            ta[i] = timeOnce(a);
+            tb[i] = timeOnce(b);
+        }
+        java.util.Arrays.sort(ta);
+        java.util.Arrays.sort(tb);
+        return new double[][] {ta, tb};
+    }
+
+    private static void checkReps(int reps) {
         if (reps < 1) {
             throw new IllegalArgumentException("reps must be at least 1, got " + reps);
         }
+    }
+
+    private static void warmUp(Runnable work, int warmup, double minWarmupSeconds) {
         long start = System.nanoTime();
         int done = 0;
         double previous = Double.NaN;
         while (true) {
-            long t0 = System.nanoTime();
-            work.run();
-            double ms = (System.nanoTime() - t0) / 1e6;
+            double ms = timeOnce(work);
             done++;
             double elapsed = (System.nanoTime() - start) / 1e9;
             boolean steady = Math.abs(ms - previous) <= 0.1 * Math.min(ms, previous);
             if (done >= warmup && elapsed >= minWarmupSeconds && steady || elapsed >= MAX_WARMUP_SECONDS) {
-                break;
+                return;
             }
             previous = ms;
         }
-        double[] times = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            work.run();
-            times[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        java.util.Arrays.sort(times);
-        return times;
+    }
+
+    private static double timeOnce(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     static double median(double[] sorted) {

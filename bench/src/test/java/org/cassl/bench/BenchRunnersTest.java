@@ -60,4 +60,26 @@ class BenchRunnersTest {
         assertNull(o.medianMs());
         assertTrue(o.error().contains("no_such_peer.py"), o.error());
     }
+
+    @Test
+    void maskStepIsMeasuredBesideTheBoxOnlyStepWithoutPeer() {
+        Result r = FcosStepBench.run(new FcosStepBench.Setup("resnet18", 1, 64, 32, 3, 2,
+                org.cassl.detection.FcosConfig.MaskHead.ROI), 1, 1, 1, true, false, 0);
+        assertEquals("fcos_step_mask", r.name());
+        assertEquals("resnet18 FPN32 B1 64x64 2 boxes mask roi", r.shape());
+        assertNull(r.peerMedianMs(), "torchvision has no FCOS mask head: no peer");
+        assertEquals("roi", r.extra().get("mask_head"));
+        double box = (Double) r.extra().get("box_only_median_ms");
+        assertTrue(box > 0, r.toString());
+        assertEquals(r.medianMs() / box, (Double) r.extra().get("ratio_to_box_only"), 1e-12);
+    }
+
+    @Test
+    void boxOnlyStepHasNoMaskFields() {
+        Result r = FcosStepBench.run(new FcosStepBench.Setup("resnet18", 1, 64, 32, 3), 1, 1, 1, false, false, 0);
+        assertEquals("fcos_step", r.name());
+        assertEquals("resnet18 FPN32 B1 64x64", r.shape());
+        assertTrue(r.medianMs() > 0);
+        assertNull(r.extra().get("ratio_to_box_only"));
+    }
 }

@@ -8,6 +8,7 @@ import org.cassl.bench.FcosStepBench;
 import org.cassl.bench.GemmBench;
 import org.cassl.bench.NmsBench;
 import org.cassl.bench.Result;
+import org.cassl.detection.FcosConfig;
 import org.cassl.app.serve.ServeBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -139,11 +140,23 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--profile", description = "Also report time per phase and the methods with the most JFR samples.")
         boolean profile;
 
+        @Option(names = "--mask-head", defaultValue = "none", paramLabel = "none|roi|condinst",
+                converter = DemoCommand.MaskHeadConverter.class,
+                description = {"Train a mask head too, on synthetic masks (ellipses in the boxes) (default: ${DEFAULT-VALUE}).",
+                    "With roi or condinst: no peer (torchvision has no FCOS mask head); the same run times our box-only",
+                    "step in alternation with it and prints ratio_to_box_only; --profile profiles the mask step."})
+        FcosConfig.MaskHead maskHead;
+
+        @Option(names = "--boxes", defaultValue = "4", paramLabel = "N",
+                description = {"Ground-truth boxes per image (default: ${DEFAULT-VALUE}). A model at its start detects nothing",
+                    "above the score threshold, so with --mask-head roi these are the training RoIs (at most 64 per image)."})
+        int boxes;
+
         @Override
         public Integer call() {
             check();
-            return print(FcosStepBench.run(backbone, batch, size, fpnChannels, numClasses, threads, warmup, reps, !noPeer,
-                    profile));
+            return print(FcosStepBench.run(new FcosStepBench.Setup(backbone, batch, size, fpnChannels, numClasses, boxes,
+                    maskHead), threads, warmup, reps, !noPeer, profile));
         }
     }
 

@@ -61,7 +61,20 @@ public final class MaskRcnnLoss {
         Tensor index = labels.to(DType.I64).reshape(r, 1, 1).expand(r, 1, m).contiguous();
         Variable chosen = logits.reshape(r, logits.size(1), m).gather(1, index).reshape(r, logits.size(2),
                 logits.size(3));
-        return Functional.binaryCrossEntropyWithLogits(chosen, Variable.of(targets.to(logits.dtype())), null, null,
+        return chosenLoss(chosen, targets);
+    }
+
+    /**
+     * The loss of logits already reduced to each RoI's ground-truth class ({@code [R, M, M]}, e.g.
+     * {@link MaskRcnnPredictor#forwardLabels}): the mean BCE-with-logits against {@code targets
+     * [R, M, M]}, as {@link #loss} computes after its gather. {@code R} must be positive.
+     */
+    public static Variable chosenLoss(Variable chosen, Tensor targets) {
+        if (chosen.dim() != 3 || !Arrays.equals(chosen.shape(), targets.shape())) {
+            throw new ShapeMismatchException("MaskRcnnLoss: chosen logits " + Arrays.toString(chosen.shape())
+                    + " and targets " + Arrays.toString(targets.shape()) + " must both be [R, M, M]");
+        }
+        return Functional.binaryCrossEntropyWithLogits(chosen, Variable.of(targets.to(chosen.dtype())), null, null,
                 LossReduction.MEAN);
     }
 }

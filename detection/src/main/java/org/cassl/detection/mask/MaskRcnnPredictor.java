@@ -7,6 +7,7 @@ import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.ConvTranspose2d;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
+import org.cassl.tensor.Tensor;
 
 /**
  * torchvision 0.14's {@code MaskRCNNPredictor}: {@code conv5_mask} (ConvTranspose2d k2 s2) ->
@@ -29,6 +30,25 @@ public final class MaskRcnnPredictor extends Layer {
     @Override
     public Variable forward(Variable x) {
         return maskFcnLogits.forward(conv5Mask.forward(x).relu());
+    }
+
+    /**
+     * The logits of one class per RoI, {@code [R, 2H, 2W]}: channel {@code labels[r]} of
+     * {@link #forward}'s {@code [R, K, 2H, 2W]}, computed as that channel's 1x1 dot products only
+     * (the training loss reads no other channel). Equal to {@code forward(x)} gathered at the
+     * labels up to float rounding (summation order); gradients reach the same parameters.
+     *
+     * @param labels {@code [R]} I64 class of each RoI
+     */
+    public Variable forwardLabels(Variable x, Tensor labels) {
+        Variable h = conv5Mask.forward(x).relu();
+        int r = h.size(0);
+        int c = h.size(1);
+        int plane = h.size(2) * h.size(3);
+        Variable w = maskFcnLogits.weight().variable().reshape(maskFcnLogits.outChannels(), c).indexSelect(0, labels)
+                .reshape(r, 1, c);
+        Variable b = maskFcnLogits.bias().variable().indexSelect(0, labels).reshape(r, 1, 1);
+        return w.bmm(h.reshape(r, c, plane)).add(b).reshape(r, h.size(2), h.size(3));
     }
 
     public ConvTranspose2d conv5Mask() {

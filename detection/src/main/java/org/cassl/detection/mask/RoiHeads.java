@@ -22,8 +22,10 @@ import org.cassl.tensor.TensorException;
  * <p>Training ({@link #loss}): per image the RoIs are the ground-truth boxes, then the FCOS
  * detections (best first) whose best-IoU ground truth has IoU >= 0.5 and the same label, at most
  * {@link #MAX_ROIS} in all; each RoI's target is its ground truth's mask projected with
- * {@link MaskRcnnLoss#projectMasksOnBoxes}. Inference ({@link #masks}): the detection's label
- * channel, sigmoid, pasted with {@link MaskPaster} into the original image.
+ * {@link MaskRcnnLoss#projectMasksOnBoxes}; the predictor computes only those classes' logits
+ * ({@link MaskRcnnPredictor#forwardLabels}) and the loss is {@link MaskRcnnLoss#chosenLoss}.
+ * Inference ({@link #masks}): the detection's label channel, sigmoid, pasted with
+ * {@link MaskPaster} into the original image.
  */
 public final class RoiHeads extends Module {
     /** RoIs per image in training. */
@@ -100,8 +102,10 @@ public final class RoiHeads extends Module {
             }
             return zero;
         }
-        Variable logits = logits(features, roiBoxes, imageSizes);
-        return MaskRcnnLoss.loss(logits, Tensor.cat(labels, 0), Tensor.cat(projected, 0));
+        // only each RoI's ground-truth class channel enters the loss: compute that one alone
+        Variable pooled = pooler.apply(features.subList(0, NUM_LEVELS), roiBoxes, imageSizes);
+        Variable chosen = maskPredictor.forwardLabels(maskHead.forward(pooled), Tensor.cat(labels, 0));
+        return MaskRcnnLoss.chosenLoss(chosen, Tensor.cat(projected, 0));
     }
 
     /** Boxes {@code [R, 4]} and matched gt indices {@code [R]} of one image's training RoIs. */
