@@ -430,6 +430,10 @@ public final class CaSslJob extends Job {
      * Like {@link #gain(Map)} for another metric of the results, e.g. {@code "agnostic_AP"} (the
      * class-agnostic box AP, what the class-agnostic warmup is meant to improve); null where the
      * CA-SSL model or both controls lack it.
+     *
+     * @param results model name to metrics
+     * @param metric  the metric's name in each model's map
+     * @return the difference (of fractions), or null
      */
     public static Double gain(Map<String, Map<String, Double>> results, String metric) {
         Map<String, Double> ca = results.get(WarmupMode.CLASS_AGNOSTIC.resultKey());
