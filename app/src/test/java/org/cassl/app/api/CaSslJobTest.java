@@ -85,7 +85,7 @@ class CaSslJobTest {
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve("exp/results.json").toFile());
         assertEquals("test", json.get("evaluated_on").asText());
-        assertEquals(12, json.get("ca_ssl").size());
+        assertEquals(24, json.get("ca_ssl").size(), "the 12 COCO stats with classes and the 12 class-agnostic ones");
         double expected = json.get("ca_ssl").get("AP").asDouble()
                 - Math.max(json.get("baseline_long").get("AP").asDouble(), json.get("labeled_warmup").get("AP").asDouble());
         assertEquals(expected, json.get("gain").asDouble(), 1e-12);

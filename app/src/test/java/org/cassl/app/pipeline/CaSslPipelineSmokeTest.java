@@ -45,7 +45,8 @@ class CaSslPipelineSmokeTest {
         assertEquals(List.of("baseline", "ca_ssl", "class_aware"), List.copyOf(r.keySet()));
         for (Map<String, Double> m : r.values()) {
             assertTrue(m.get("AP") >= 0 && m.get("AP") <= 1, "AP is a fraction: " + m);
-            assertEquals(12, m.size(), "the 12 COCO stats: " + m);
+            assertEquals(24, m.size(), "the 12 COCO stats with classes and the 12 class-agnostic ones: " + m);
+            assertTrue(m.get("agnostic_AP") >= 0 && m.get("agnostic_AP") <= 1, "class-agnostic AP is a fraction: " + m);
         }
         CocoDataset pseudo = CocoReader.read(dir.resolve("exp/pseudo_labels.json"));
         assertEquals(4, pseudo.images().size());
@@ -85,7 +86,7 @@ class CaSslPipelineSmokeTest {
         Map<String, Map<String, Double>> r = new CaSslPipeline(cfg, null, null).run();
         assertEquals(List.of("baseline", "ca_ssl"), List.copyOf(r.keySet()));
         for (Map<String, Double> m : r.values()) {
-            assertEquals(24, m.size(), "box and mask stats: " + m);
+            assertEquals(36, m.size(), "box, mask and class-agnostic box stats: " + m);
             assertTrue(m.get("mask_AP") >= 0 && m.get("mask_AP") <= 1, "mask AP is a fraction: " + m);
         }
         CocoDataset pseudo = CocoReader.read(dir.resolve("exp/pseudo_labels.json"));
