@@ -173,7 +173,7 @@ public final class SparkPseudoLabel {
                 // the failed job's other tasks may still be writing: wait for them to stop, then drop
                 // their temporary files, so only whole parts stay behind
                 awaitNoActiveStages(sc, 60_000);
-                removeTemporaries(outFs, partsDir);
+                removeTemporariesUntilQuiet(outFs, partsDir, 60_000);
                 throw new UserInputException("pseudo-labelling failed: " + rootMessage(e) + "; finished parts are kept in "
                         + partsDir + " and a rerun continues from them", e);
             } finally {
@@ -243,19 +243,46 @@ public final class SparkPseudoLabel {
         return n;
     }
 
-    private static void removeTemporaries(FileSystem fs, Path partsDir) {
+    /**
+     * Removes the failed job's temporary part files until none has appeared for a second (at most
+     * {@code timeoutMillis}): Spark's status tracker learns of task ends through its listener bus,
+     * which lags under load, so a task it no longer counts may still be writing one.
+     */
+    private static void removeTemporariesUntilQuiet(FileSystem fs, Path partsDir, long timeoutMillis) {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        long quietSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() < end) {
+            if (removeTemporaries(fs, partsDir)) {
+                quietSince = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - quietSince >= 1_000) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Deletes the temporary part files now in {@code partsDir}; whether there were any. */
+    private static boolean removeTemporaries(FileSystem fs, Path partsDir) {
+        boolean found = false;
         try {
             if (!fs.exists(partsDir)) {
-                return;
+                return false;
             }
             for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(partsDir)) {
                 if (f.getPath().getName().startsWith("._tmp-")) {
                     fs.delete(f.getPath(), false);
+                    found = true;
                 }
             }
         } catch (IOException ignored) {
             // best effort: a rerun ignores temporaries and writes every part atomically anyway
         }
+        return found;
     }
 
     private static void checkOutput(FileSystem fs, Path out) {
@@ -368,6 +395,10 @@ public final class SparkPseudoLabel {
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         FileSystem fs = partsDir.getFileSystem(conf);
         TaskContext tc = TaskContext.get();
+        if (tc != null && tc.isInterrupted()) {
+            // the job failed and Spark killed this task: write nothing, a rerun labels the part
+            throw new org.apache.spark.TaskKilledException("part " + part + ": the job was cancelled");
+        }
         HadoopFiles.writeAtomically(fs, partPath(partsDir, part), o -> {
             if (part == spec.failOnceInPart() && tc != null && tc.attemptNumber() == 0) {
                 o.write(bytes, 0, bytes.length / 2);
