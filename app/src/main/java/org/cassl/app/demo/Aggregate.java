@@ -23,38 +23,17 @@ final class Aggregate {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("evaluated_on", "test");
         out.putAll(meansOverSeeds(perSeed));
-        List<Double> gains = new ArrayList<>();
-        for (Map<String, Map<String, Double>> r : perSeed.values()) {
-            Double g = CaSslJob.gain(r);
-            if (g != null) {
-                gains.add(g);
-            }
-        }
+        List<Double> gains = gainsOverControls(perSeed, "AP");
         if (!gains.isEmpty()) {
             out.put("gain", mean(gains));
-            Map<String, Object> g = new LinkedHashMap<>();
-            g.put("definition", "ca_ssl AP - max(baseline_long AP, labeled_warmup AP), test split, per seed then mean");
-            g.put("AP_gain_mean", mean(gains));
-            g.put("AP_gain_std", std(gains));
-            g.put("AP_gain_per_seed", gains);
-            out.put("gain_over_controls", g);
+            out.put("gain_over_controls", spread(
+                    "ca_ssl AP - max(baseline_long AP, labeled_warmup AP), test split, per seed then mean", gains));
         }
-        List<Double> locGains = new ArrayList<>();
-        for (Map<String, Map<String, Double>> r : perSeed.values()) {
-            Double g = CaSslJob.gain(r, "agnostic_AP");
-            if (g != null) {
-                locGains.add(g);
-            }
-        }
+        List<Double> locGains = gainsOverControls(perSeed, "agnostic_AP");
         if (!locGains.isEmpty()) {
-            Map<String, Object> g = new LinkedHashMap<>();
-            g.put("definition", "class-agnostic box AP (every class one object, class-agnostic NMS): ca_ssl - "
-                    + "max(baseline_long, labeled_warmup), test split, per seed then mean; what the warmup improves "
-                    + "whatever the classes");
-            g.put("AP_gain_mean", mean(locGains));
-            g.put("AP_gain_std", std(locGains));
-            g.put("AP_gain_per_seed", locGains);
-            out.put("localisation_gain_over_controls", g);
+            out.put("localisation_gain_over_controls", spread("class-agnostic box AP (every class one object, "
+                    + "class-agnostic NMS): ca_ssl - max(baseline_long, labeled_warmup), test split, per seed then mean; "
+                    + "what the warmup improves whatever the classes", locGains));
         }
         for (String m : List.of("ca_ssl", "class_aware")) {
             List<Double> d = new ArrayList<>();
@@ -81,6 +60,28 @@ final class Aggregate {
         }
         out.put("plan", plan(plan));
         return out;
+    }
+
+    /** Per seed, CA-SSL's {@code metric} minus the better compute-matched control's (seeds without one left out). */
+    private static List<Double> gainsOverControls(Map<Long, Map<String, Map<String, Double>>> perSeed, String metric) {
+        List<Double> gains = new ArrayList<>();
+        for (Map<String, Map<String, Double>> r : perSeed.values()) {
+            Double g = CaSslJob.gain(r, metric);
+            if (g != null) {
+                gains.add(g);
+            }
+        }
+        return gains;
+    }
+
+    /** {@code definition}, mean, standard deviation and the per-seed values of a list of gains. */
+    private static Map<String, Object> spread(String definition, List<Double> gains) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("definition", definition);
+        g.put("AP_gain_mean", mean(gains));
+        g.put("AP_gain_std", std(gains));
+        g.put("AP_gain_per_seed", gains);
+        return g;
     }
 
     static Map<String, Object> plan(DemoPlan plan) {

@@ -103,13 +103,7 @@ public final class ShapesGenerator {
      */
     public DatasetSummary write(Path out, int labeled, int unlabeled, int val, int test, boolean overwrite, int threads) {
         long start = System.nanoTime();
-        Map<Split, Integer> counts = new EnumMap<>(Split.class);
-        counts.put(Split.LABELED, labeled);
-        counts.put(Split.UNLABELED, unlabeled);
-        counts.put(Split.VAL, val);
-        if (test != 0) {
-            counts.put(Split.TEST, test);
-        }
+        Map<Split, Integer> counts = counts(labeled, unlabeled, val, test);
         counts.forEach((split, n) -> {
             if (n < 0 || n > 10_000_000) {
                 throw new ShapesException("shapes dataset: " + split.folder() + " image count " + n
@@ -278,6 +272,27 @@ public final class ShapesGenerator {
     }
 
     private void writeConfig(Path file, Map<Split, Integer> counts) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), record(config, counts));
+    }
+
+    /** The image counts of a dataset as {@link #write(Path, int, int, int, int, boolean, int)} records them. */
+    public static Map<Split, Integer> counts(int labeled, int unlabeled, int val, int test) {
+        Map<Split, Integer> counts = new EnumMap<>(Split.class);
+        counts.put(Split.LABELED, labeled);
+        counts.put(Split.UNLABELED, unlabeled);
+        counts.put(Split.VAL, val);
+        if (test != 0) {
+            counts.put(Split.TEST, test);
+        }
+        return counts;
+    }
+
+    /**
+     * What {@code shapes_config.json} holds for a dataset generated with {@code config} and
+     * {@code counts}: equal records mean the same images, so callers can tell whether a dataset
+     * on disk is the one they would generate.
+     */
+    public static Map<String, Object> record(ShapesConfig config, Map<Split, Integer> counts) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("generator", "org.cassl.app.shapes");
         json.put("format_version", 1);
@@ -300,9 +315,9 @@ public final class ShapesGenerator {
         json.put("occlusion", config.occlusion());
         json.put("min_visible_fraction", config.minVisibleFraction());
         json.put("min_visible_pixels", config.minVisiblePixels());
-        json.put("textures", config.textures().stream().map(t -> t.name().toLowerCase()).toList());
+        json.put("textures", config.textures().stream().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList());
         json.put("outline_probability", config.outlineProbability());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+        return json;
     }
 
     /** Renames the finished temporary folder onto the target, moving any old dataset aside first. */

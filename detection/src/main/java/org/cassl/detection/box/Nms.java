@@ -56,6 +56,27 @@ public final class Nms {
     }
 
     /**
+     * {@link #nms} over plain arrays, for callers holding boxes outside tensors: {@code xyxy} holds
+     * {@code 4 N} coordinates, {@code scores} {@code N}; the kept indices by descending score, at
+     * most {@code max} of them.
+     */
+    public static int[] keep(float[] xyxy, float[] scores, double iouThreshold, int max) {
+        int n = scores.length;
+        if (xyxy.length != 4 * n) {
+            throw new ShapeMismatchException("nms: " + xyxy.length + " box coordinates for " + n + " scores");
+        }
+        if (n == 0) {
+            return new int[0];
+        }
+        long[] kept = nms(Tensor.of(xyxy, n, 4), Tensor.of(scores, n), iouThreshold).toLongArray();
+        int[] out = new int[Math.min(kept.length, Math.max(0, max))];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) kept[i];
+        }
+        return out;
+    }
+
+    /**
      * Class-aware NMS: boxes of different {@code idxs} (I64 category per box, {@code [N]}) never
      * suppress each other. Returns kept indices (I64) by descending score. Like torchvision, small
      * inputs shift every class into its own coordinate range and run one NMS; large inputs run NMS

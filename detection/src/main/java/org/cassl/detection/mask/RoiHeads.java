@@ -61,8 +61,12 @@ public final class RoiHeads extends Module {
 
     /** Mask logits {@code [R, K, 28, 28]} of RoIs per image (resized-image pixels). */
     public Variable logits(List<Variable> features, List<Tensor> boxes, List<int[]> imageSizes) {
-        Variable pooled = pooler.apply(features.subList(0, NUM_LEVELS), boxes, imageSizes);
-        return maskPredictor.forward(maskHead.forward(pooled));
+        return maskPredictor.forward(headFeatures(features, boxes, imageSizes));
+    }
+
+    /** The mask head's features of the RoIs, {@code [R, C, 14, 14]}: RoIAlign on P3-P5, then the conv stack. */
+    private Variable headFeatures(List<Variable> features, List<Tensor> boxes, List<int[]> imageSizes) {
+        return maskHead.forward(pooler.apply(features.subList(0, NUM_LEVELS), boxes, imageSizes));
     }
 
     /**
@@ -103,8 +107,7 @@ public final class RoiHeads extends Module {
             return zero;
         }
         // only each RoI's ground-truth class channel enters the loss: compute that one alone
-        Variable pooled = pooler.apply(features.subList(0, NUM_LEVELS), roiBoxes, imageSizes);
-        Variable chosen = maskPredictor.forwardLabels(maskHead.forward(pooled), Tensor.cat(labels, 0));
+        Variable chosen = maskPredictor.forwardLabels(headFeatures(features, roiBoxes, imageSizes), Tensor.cat(labels, 0));
         return MaskRcnnLoss.chosenLoss(chosen, Tensor.cat(projected, 0));
     }
 

@@ -3,7 +3,6 @@ package org.cassl.nn.layers;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Layer;
 import org.cassl.tensor.Conv2dFusion;
-import org.cassl.tensor.DType;
 import org.cassl.tensor.NnOps;
 import org.cassl.tensor.Tensor;
 
@@ -34,36 +33,32 @@ public final class ConvNormFold {
     /** {@code relu?(norm(conv(x)) + residual)} as one convolution; {@code residual} may be null. */
     public static Variable forward(Conv2d conv, Layer norm, Variable x, Variable residual, boolean relu) {
         Tensor xt = x.data();
-        int k = conv.outChannels();
-        double[] gamma;
-        double[] beta;
-        double[] mean;
-        double[] var;
+        Tensor gamma;
+        Tensor beta;
+        Tensor mean;
+        Tensor var;
         double eps;
         if (norm instanceof BatchNorm2d b) {
-            gamma = host(b.weight().data());
-            beta = host(b.bias().data());
-            mean = host(b.runningMean());
-            var = host(b.runningVar());
+            gamma = b.weight().data();
+            beta = b.bias().data();
+            mean = b.runningMean();
+            var = b.runningVar();
             eps = b.eps();
         } else if (norm instanceof FrozenBatchNorm2d f) {
-            gamma = host(f.weight());
-            beta = host(f.bias());
-            mean = host(f.runningMean());
-            var = host(f.runningVar());
+            gamma = f.weight();
+            beta = f.bias();
+            mean = f.runningMean();
+            var = f.runningVar();
             eps = f.eps();
         } else {
             throw new IllegalArgumentException("ConvNormFold: cannot fold " + norm.getClass().getSimpleName());
         }
-        double[] convBias = conv.bias() == null ? null : host(conv.bias().data());
-        double[] scale = new double[k];
-        double[] shift = new double[k];
-        for (int i = 0; i < k; i++) {
-            scale[i] = gamma[i] / Math.sqrt(var[i] + eps);
-            shift[i] = beta[i] + ((convBias == null ? 0 : convBias[i]) - mean[i]) * scale[i];
-        }
-        Conv2dFusion f = new Conv2dFusion(onto(scale, xt), onto(shift, xt), residual == null ? null : residual.data(),
-                relu);
+        // a few [C] vectors, computed where the weights live: no copy to the host on a GPU
+        Tensor scale = gamma.mul(var.add(eps).rsqrt());
+        Tensor centred = conv.bias() == null ? mean.mul(-1) : conv.bias().data().sub(mean);
+        Tensor shift = beta.add(centred.mul(scale));
+        Conv2dFusion f = new Conv2dFusion(scale.to(xt.dtype()), shift.to(xt.dtype()),
+                residual == null ? null : residual.data(), relu);
         return Variable.of(NnOps.conv2dFused(xt, conv.weight().data(), f, conv.params()));
     }
 
@@ -76,13 +71,5 @@ public final class ConvNormFold {
             return forward(c, convNorm.get(1), x, null, false);
         }
         return convNorm.forward(x);
-    }
-
-    private static double[] host(Tensor t) {
-        return t.to(DType.F64).contiguous().toDoubleArray();
-    }
-
-    private static Tensor onto(double[] v, Tensor like) {
-        return Tensor.of(v, v.length).to(like.dtype()).to(like.device());
     }
 }

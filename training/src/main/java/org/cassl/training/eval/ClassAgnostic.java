@@ -9,7 +9,6 @@ import org.cassl.detection.box.Nms;
 import org.cassl.detection.coco.CocoAnnotation;
 import org.cassl.detection.coco.CocoCategory;
 import org.cassl.detection.coco.CocoDataset;
-import org.cassl.tensor.Tensor;
 
 /**
  * Class-agnostic scoring: every ground-truth object and every detection becomes the one category
@@ -60,10 +59,8 @@ public final class ClassAgnostic {
                 boxes[4 * i + 3] = (float) (d.bbox().y() + d.bbox().height());
                 scores[i] = (float) d.score();
             }
-            long[] keep = Nms.nms(Tensor.of(boxes, dets.size(), 4), Tensor.of(scores, dets.size()), iouThreshold)
-                    .toLongArray();
-            for (int k = 0; k < Math.min(keep.length, maxPerImage); k++) {
-                CocoAnnotation d = dets.get((int) keep[k]);
+            for (int k : Nms.keep(boxes, scores, iouThreshold, maxPerImage)) {
+                CocoAnnotation d = dets.get(k);
                 out.add(new CocoAnnotation(d.id(), d.imageId(), OBJECT, d.bbox(), d.area(), d.iscrowd(), d.segmentation(),
                         d.score(), d.extras()));
             }

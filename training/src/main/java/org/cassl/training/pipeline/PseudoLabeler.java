@@ -234,10 +234,8 @@ public final class PseudoLabeler {
             boxes[4 * i + 3] = b.y2();
             scores[i] = candidates.get(i).score();
         }
-        long[] keep = Nms.nms(Tensor.of(boxes, candidates.size(), 4), Tensor.of(scores, candidates.size()),
-                options.nmsThreshold()).toLongArray();
-        for (int k = 0; k < Math.min(keep.length, options.maxPerImage()); k++) {
-            Detection x = candidates.get((int) keep[k]);
+        for (int k : Nms.keep(boxes, scores, options.nmsThreshold(), options.maxPerImage())) {
+            Detection x = candidates.get(k);
             Bbox box = DetectionResults.bbox(x.box());
             ObjectNode a = anns.addObject();
             a.putArray("bbox").add(box.x()).add(box.y()).add(box.width()).add(box.height());
