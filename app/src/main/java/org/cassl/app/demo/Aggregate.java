@@ -92,6 +92,7 @@ final class Aggregate {
         p.put("val", plan.val());
         p.put("test", plan.test());
         p.put("image_size", plan.imageSize());
+        p.put("model_input_size", plan.model().maxSize());
         p.put("data_seed", plan.dataSeed());
         p.put("data", plan.difficulty());
         p.put("teacher_iters_L", plan.teacherIters());

@@ -59,15 +59,27 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     }
 
     /**
-     * ResNet-18 FCOS with a narrow pyramid at the image size, trainable BatchNorm (no pretrained
-     * backbone), and only the levels a 128-pixel image needs: P3-P5 (16x16, 8x8, 4x4), positives
-     * split at edge distances 16 and 32 (objects up to ~32 px on P3, up to ~64 px on P4, larger on P5).
+     * The model's input side for the demo's images: the image size itself, which keeps the quick demo
+     * inside its 15-minute budget. A larger input names small objects' classes better and costs time
+     * (--input-size): at 192 px for 128-px images the baseline reached 19.3 val AP against 13.7 and
+     * the quick demo took 1,180 s instead of about 700 (bench/demo-experiments.md, 2026-12-07).
      */
-    static FcosConfig demoModel(int imageSize, FcosConfig.MaskHead maskHead) {
+    static int inputSize(int imageSize) {
+        return imageSize;
+    }
+
+    /**
+     * ResNet-18 FCOS with a narrow pyramid at {@code inputSize} (the transform resizes every image to
+     * it), trainable BatchNorm (no pretrained backbone), and only P3-P5 (no 2x2 and 1x1 P6/P7),
+     * positives assigned by torchvision's edge-distance ranges {@code (4s, 8s)} (P3 up to 64, so most
+     * objects train on P3). Splitting at 16 and 32 instead, which spreads the objects over the three
+     * levels, cost 5.2 val AP at the same compute (bench/demo-experiments.md, 2026-12-07).
+     */
+    static FcosConfig demoModel(int inputSize, FcosConfig.MaskHead maskHead) {
         return FcosConfig.parse("{\"backbone\": \"resnet18\", \"fpn_channels\": 64, \"num_classes\": 7, \"min_size\": "
-                + imageSize + ", \"max_size\": " + imageSize + ", \"score_thresh\": 0.05, \"frozen_bn\": false, "
+                + inputSize + ", \"max_size\": " + inputSize + ", \"score_thresh\": 0.05, \"frozen_bn\": false, "
                 + "\"trainable_backbone_layers\": 5, \"mask_head\": \"" + maskHead.jsonName() + "\", "
-                + "\"fpn_levels\": [3, 4, 5], \"size_ranges\": [16, 32]}");
+                + "\"fpn_levels\": [3, 4, 5]}");
     }
 
     /** AdamW's base learning rate in the demo (chosen on val: bench/demo-experiments.md). */
@@ -88,7 +100,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
         return new DemoPlan("quick", 200, 3200, 200, 300, 128, 2024, demoData(128), List.of(0L), 600, 360, 240, 8, LR,
                 "cosine", 60, "adamw", WEIGHT_DECAY, EMA_DECAY, TAU, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(),
                 List.of(), 3,
-                demoModel(128, FcosConfig.MaskHead.NONE));
+                demoModel(inputSize(128), FcosConfig.MaskHead.NONE));
     }
 
     /**
@@ -99,7 +111,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
         return new DemoPlan("full", 200, 3200, 200, 300, 128, 2024, demoData(128), List.of(0L, 1L), 600, 360, 240, 8, LR,
                 "cosine", 60, "adamw", WEIGHT_DECAY, EMA_DECAY, TAU, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE),
                 true, 1,
-                List.of(0.3, 0.35, 0.4), List.of(200, 800), 3, demoModel(128, FcosConfig.MaskHead.NONE));
+                List.of(0.3, 0.35, 0.4), List.of(200, 800), 3, demoModel(inputSize(128), FcosConfig.MaskHead.NONE));
     }
 
     /** The warmups run for the {@code index}-th seed: the class-aware one only on the first {@link #ablationSeeds}. */
@@ -114,7 +126,23 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
                 warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
-                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, demoModel(imageSize, maskHead));
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, demoModel(inputSize(imageSize), maskHead));
+    }
+
+    /**
+     * This plan with the model resizing its images to {@code inputSize} (min and max size), the rest of the
+     * model unchanged (the demo's --input-size).
+     *
+     * @throws IllegalArgumentException when the size is outside 32..1024
+     */
+    public DemoPlan withInputSize(int inputSize) {
+        if (inputSize < 32 || inputSize > 1024) {
+            throw new IllegalArgumentException("--input-size must be between 32 and 1024 pixels, got " + inputSize);
+        }
+        return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints,
+                demoModel(inputSize, model.maskHead()));
     }
 
     /** This plan with other training seeds (the demo's --seed picks the first). */

@@ -107,6 +107,13 @@ class CliBadInputTest {
     }
 
     @Test
+    void demoInputSizeOutOfRangeIsOneLineAndWritesNothing(@TempDir Path dir) {
+        Path out = dir.resolve("demo");
+        badInput(run("demo", "--quick", "--input-size", "7", "--out", out.toString()), "--input-size must be between 32 and 1024");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void caSslWithAMissingAnnotationFileLeavesNoExperimentFolder(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("c.json");
         Files.writeString(cfg, CONFIG);
