@@ -126,7 +126,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
                 warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
-                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, demoModel(inputSize(imageSize), maskHead));
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, demoModel(model.maxSize(), maskHead));
     }
 
     /**

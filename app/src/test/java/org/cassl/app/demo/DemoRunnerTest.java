@@ -67,6 +67,7 @@ class DemoRunnerTest {
         assertEquals(roi.imageSize(), big.imageSize(), "the data stays");
         assertEquals(roi.teacherIters(), big.teacherIters());
         assertEquals(192, Aggregate.plan(big).get("model_input_size"));
+        assertEquals(192, big.withMaskHead(FcosConfig.MaskHead.NONE).model().maxSize(), "a later mask-head change keeps it");
         assertThrows(IllegalArgumentException.class, () -> roi.withInputSize(16));
     }
 
