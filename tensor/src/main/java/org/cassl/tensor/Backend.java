@@ -76,6 +76,20 @@ public interface Backend {
         copy(Tensor.where(y.gt(0), g, Tensor.full(0, g.dtype(), g.device())), out);
     }
 
+    /**
+     * One AdamW update in place of {@code param}, {@code expAvg} and {@code expAvgSq} from
+     * {@code grad} (four dense tensors of one shape and floating dtype), with the arithmetic of
+     * {@link AdamWStep}. The default composes tensor ops (several passes over memory and
+     * temporaries); a backend may do it in one pass if the results are the same to the bit.
+     */
+    default void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamWStep s) {
+        param.mulInPlace(s.decayScale());
+        expAvg.mulInPlace(s.beta1()).addInPlace(grad, 1 - s.beta1());
+        expAvgSq.mulInPlace(s.beta2()).addInPlace(grad.mul(grad), 1 - s.beta2());
+        Tensor denom = expAvgSq.sqrt().div(s.bc2Sqrt()).add(s.eps());
+        param.addInPlace(expAvg.div(denom), s.stepScale());
+    }
+
     // ---- reductions and scans --------------------------------------------------------------
 
     /**

@@ -52,6 +52,27 @@ public final class NnOps {
         return out;
     }
 
+    // ---- optimizer updates --------------------------------------------------------------------
+
+    /**
+     * {@link Backend#adamwUpdate}: updates {@code param}, {@code expAvg} and {@code expAvgSq} in
+     * place (each of one shape, dtype and device with {@code grad}).
+     */
+    public static void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamWStep s) {
+        Ops.checkNotNull("adamw_update", param, grad, expAvg, expAvgSq);
+        Ops.checkSameDevice("adamw_update", param, grad, expAvg, expAvgSq);
+        for (Tensor t : new Tensor[] {grad, expAvg, expAvgSq}) {
+            if (!java.util.Arrays.equals(param.shape(), t.shape()) || param.dtype() != t.dtype()) {
+                throw new ShapeMismatchException("adamw_update: parameter " + Shapes.str(param.shape()) + " "
+                        + param.dtype() + " and gradient or state " + Shapes.str(t.shape()) + " " + t.dtype() + " differ");
+            }
+        }
+        if (!param.dtype().isFloatingPoint()) {
+            throw new DTypeMismatchException("adamw_update: needs floating-point tensors, got " + param.dtype());
+        }
+        param.backend().adamwUpdate(param, grad, expAvg, expAvgSq, s);
+    }
+
     // ---- convolution --------------------------------------------------------------------------
 
     /** {@code x [N,C,H,W]}, {@code w [K,C/g,kh,kw]}, optional {@code bias [K]} -> {@code [N,K,OH,OW]}. */

@@ -2,6 +2,8 @@ package org.cassl.nn.optim;
 
 import java.util.List;
 import org.cassl.nn.Parameter;
+import org.cassl.tensor.AdamWStep;
+import org.cassl.tensor.NnOps;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.TensorException;
 
@@ -46,20 +48,22 @@ public final class AdamW extends Optimizer {
     protected void update(ParamGroup group, Parameter p, Tensor grad, long step) {
         Tensor data = p.data();
         double lr = group.lr();
-        data.mulInPlace(1 - lr * group.weightDecay());
         Tensor m = state(p, "exp_avg", data::zerosLike);
         Tensor v = state(p, "exp_avg_sq", data::zerosLike);
-        m.mulInPlace(beta1).addInPlace(grad, 1 - beta1);
-        v.mulInPlace(beta2).addInPlace(grad.mul(grad), 1 - beta2);
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        Tensor second = v;
-        if (amsgrad) {
-            Tensor vmax = state(p, "max_exp_avg_sq", data::zerosLike);
-            vmax.copyFrom(vmax.maximum(v));
-            second = vmax;
+        if (!amsgrad) {
+            // one pass over memory where the backend fuses it (the same arithmetic as below)
+            NnOps.adamwUpdate(data, grad, m, v, new AdamWStep(1 - lr * group.weightDecay(), beta1, beta2, bc2Sqrt, eps,
+                    -lr / bc1));
+            return;
         }
-        Tensor denom = second.sqrt().div(bc2Sqrt).add(eps);
+        data.mulInPlace(1 - lr * group.weightDecay());
+        m.mulInPlace(beta1).addInPlace(grad, 1 - beta1);
+        v.mulInPlace(beta2).addInPlace(grad.mul(grad), 1 - beta2);
+        Tensor vmax = state(p, "max_exp_avg_sq", data::zerosLike);
+        vmax.copyFrom(vmax.maximum(v));
+        Tensor denom = vmax.sqrt().div(bc2Sqrt).add(eps);
         data.addInPlace(m.div(denom), -lr / bc1);
     }
 }

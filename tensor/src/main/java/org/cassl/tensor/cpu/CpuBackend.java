@@ -1,5 +1,6 @@
 package org.cassl.tensor.cpu;
 
+import org.cassl.tensor.AdamWStep;
 import org.cassl.tensor.Backend;
 import org.cassl.tensor.BinaryOp;
 import org.cassl.tensor.Conv2dFusion;
@@ -23,6 +24,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final boolean vectorized;
     private final CpuElementwise elementwise;
     private final CpuActivation activation;
+    private final CpuOptimizer optimizer;
     private final CpuReduce reduce;
     private final CpuGemm gemm;
     private final CpuConv conv;
@@ -40,6 +42,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         this.vectorized = vectorized;
         this.elementwise = new CpuElementwise(par, vectorized);
         this.activation = new CpuActivation(par, vectorized);
+        this.optimizer = new CpuOptimizer(par, vectorized);
         this.reduce = new CpuReduce(par);
         this.gemm = new CpuGemm(par, vectorized);
         this.conv = new CpuConv(par, gemm);
@@ -142,6 +145,15 @@ public final class CpuBackend implements Backend, AutoCloseable {
             activation.reluBackward(y, g, out);
         } else {
             Backend.super.reluBackward(y, g, out);
+        }
+    }
+
+    @Override
+    public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamWStep s) {
+        if (CpuOptimizer.handles(param, grad, expAvg, expAvgSq)) {
+            optimizer.adamw(param, grad, expAvg, expAvgSq, s);
+        } else {
+            Backend.super.adamwUpdate(param, grad, expAvg, expAvgSq, s);
         }
     }
 

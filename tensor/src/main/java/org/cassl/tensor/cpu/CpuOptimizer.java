@@ -1,0 +1,84 @@
+package org.cassl.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.cassl.tensor.AdamWStep;
+import org.cassl.tensor.DType;
+import org.cassl.tensor.Tensor;
+
+/**
+ * Optimizer updates fused into one pass over memory. The composed AdamW update reads and writes
+ * the parameters and both moments in about ten passes and allocates four temporaries of the
+ * parameter's size; for ResNet-18's 11 M weights that was about a sixth of the demo's training
+ * step. Here each element is read and written once, with the same operations in the same order
+ * as {@link org.cassl.tensor.Backend#adamwUpdate}'s default (no fused multiply-add), so the results
+ * are the same to the bit.
+ */
+final class CpuOptimizer {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Elements per chunk handed to a thread (small tensors stay on the calling thread). */
+    private static final int GRAIN = 1 << 15;
+
+    private final Parallel par;
+    private final boolean vectorized;
+
+    CpuOptimizer(Parallel par, boolean vectorized) {
+        this.par = par;
+        this.vectorized = vectorized;
+    }
+
+    /** Whether {@link #adamw} handles these operands (dense F32 tensors of one size). */
+    static boolean handles(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.dtype() != DType.F32 || !t.isContiguous() || t.numel() != ts[0].numel()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The AdamW update of {@link AdamWStep} in one pass, on all threads. */
+    void adamw(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamWStep s) {
+        float[] p = ((CpuStorage) param.storage()).f32();
+        float[] g = ((CpuStorage) grad.storage()).f32();
+        float[] m = ((CpuStorage) expAvg.storage()).f32();
+        float[] v = ((CpuStorage) expAvgSq.storage()).f32();
+        int po = param.offset();
+        int go = grad.offset();
+        int mo = expAvg.offset();
+        int vo = expAvgSq.offset();
+        // each scalar rounded to float as the composed ops round theirs
+        float decay = (float) s.decayScale();
+        float b1 = (float) s.beta1();
+        float c1 = (float) (1 - s.beta1());
+        float b2 = (float) s.beta2();
+        float c2 = (float) (1 - s.beta2());
+        float bc2 = (float) s.bc2Sqrt();
+        float eps = (float) s.eps();
+        float step = (float) s.stepScale();
+        par.forRange((int) param.numel(), GRAIN, (st, en) -> {
+            int i = st;
+            if (vectorized) {
+                for (int bound = st + F.loopBound(en - st); i < bound; i += F.length()) {
+                    FloatVector gi = FloatVector.fromArray(F, g, go + i);
+                    FloatVector mi = FloatVector.fromArray(F, m, mo + i).mul(b1).add(gi.mul(c1));
+                    FloatVector vi = FloatVector.fromArray(F, v, vo + i).mul(b2).add(gi.mul(gi).mul(c2));
+                    FloatVector denom = vi.sqrt().div(bc2).add(eps);
+                    FloatVector pi = FloatVector.fromArray(F, p, po + i).mul(decay);
+                    pi.add(mi.div(denom).mul(step)).intoArray(p, po + i);
+                    mi.intoArray(m, mo + i);
+                    vi.intoArray(v, vo + i);
+                }
+            }
+            for (; i < en; i++) {
+                float gi = g[go + i];
+                float mi = m[mo + i] * b1 + gi * c1;
+                float vi = v[vo + i] * b2 + gi * gi * c2;
+                float denom = (float) Math.sqrt(vi) / bc2 + eps;
+                p[po + i] = p[po + i] * decay + mi / denom * step;
+                m[mo + i] = mi;
+                v[vo + i] = vi;
+            }
+        });
+    }
+}

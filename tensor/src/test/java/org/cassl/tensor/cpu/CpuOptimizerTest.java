@@ -1,0 +1,113 @@
+package org.cassl.tensor.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.cassl.tensor.AdamWStep;
+import org.cassl.tensor.Generator;
+import org.cassl.tensor.NnOps;
+import org.cassl.tensor.ShapeMismatchException;
+import org.cassl.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The one-pass AdamW update against the composed tensor ops it replaces, bit for bit. */
+class CpuOptimizerTest {
+    /** Backend.adamwUpdate's default, spelled out: the oracle. */
+    private static void composed(Tensor p, Tensor g, Tensor m, Tensor v, AdamWStep s) {
+        p.mulInPlace(s.decayScale());
+        m.mulInPlace(s.beta1()).addInPlace(g, 1 - s.beta1());
+        v.mulInPlace(s.beta2()).addInPlace(g.mul(g), 1 - s.beta2());
+        Tensor denom = v.sqrt().div(s.bc2Sqrt()).add(s.eps());
+        p.addInPlace(m.div(denom), s.stepScale());
+    }
+
+    /** Step t of AdamW with lr 1e-3, weight decay 0.05, PyTorch's betas and eps. */
+    private static AdamWStep step(long t) {
+        double lr = 1e-3 * (1 + t % 3);
+        return new AdamWStep(1 - lr * 0.05, 0.9, 0.999, Math.sqrt(1 - Math.pow(0.999, t)), 1e-8,
+                -lr / (1 - Math.pow(0.9, t)));
+    }
+
+    @Test
+    void onePassEqualsTheComposedOpsOverManyStepsLengthsAndPaths() {
+        Generator gen = new Generator(11);
+        // lengths around the vector width and above the parallel grain (3 threads split them)
+        for (int n : new int[] {1, 15, 16, 17, 100, (1 << 17) + 13}) {
+            Tensor p0 = Tensor.randn(gen, n);
+            for (CpuBackend be : new CpuBackend[] {new CpuBackend(3, true), new CpuBackend(1, false)}) {
+                try (be) {
+                    Tensor pe = p0.copy();
+                    Tensor me = Tensor.zeros(n);
+                    Tensor ve = Tensor.zeros(n);
+                    Tensor pf = p0.copy();
+                    Tensor mf = Tensor.zeros(n);
+                    Tensor vf = Tensor.zeros(n);
+                    for (long t = 1; t <= 4; t++) {
+                        Tensor g = Tensor.randn(gen, n).mul(t == 3 ? 1e-6 : 1.0);
+                        if (t == 2) {
+                            g = g.mul(0); // a zero gradient: the second moment decays toward 0
+                        }
+                        composed(pe, g, me, ve, step(t));
+                        assertTrue(CpuOptimizer.handles(pf, g, mf, vf));
+                        be.adamwUpdate(pf, g, mf, vf, step(t));
+                        assertArrayEquals(pe.toFloatArray(), pf.toFloatArray(), "param n=" + n + " t=" + t);
+                        assertArrayEquals(me.toFloatArray(), mf.toFloatArray(), "exp_avg n=" + n + " t=" + t);
+                        assertArrayEquals(ve.toFloatArray(), vf.toFloatArray(), "exp_avg_sq n=" + n + " t=" + t);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void offsetsStridesAndDoublesTakeTheRightPath() {
+        Generator gen = new Generator(12);
+        Tensor[] wide = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            wide[i] = Tensor.randn(gen, 6, 40).abs();
+        }
+        // rows 2..5 of each: dense views with offsets, through the one-pass update
+        Tensor[] dense = new Tensor[4];
+        Tensor[] reference = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            dense[i] = wide[i].slice(0, 2, 6, 1);
+            reference[i] = dense[i].copy();
+        }
+        composed(reference[0], reference[1], reference[2], reference[3], step(5));
+        NnOps.adamwUpdate(dense[0], dense[1], dense[2], dense[3], step(5));
+        for (int i : new int[] {0, 2, 3}) {
+            assertArrayEquals(reference[i].toFloatArray(), dense[i].toFloatArray(), "operand " + i);
+        }
+        // every other column: strided views, through the composed default
+        Tensor[] strided = new Tensor[4];
+        Tensor[] stridedRef = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            strided[i] = Tensor.randn(gen, 6, 40).abs().slice(1, 0, 40, 2);
+            stridedRef[i] = strided[i].copy();
+        }
+        assertFalse(CpuOptimizer.handles(strided));
+        composed(stridedRef[0], stridedRef[1], stridedRef[2], stridedRef[3], step(2));
+        NnOps.adamwUpdate(strided[0], strided[1], strided[2], strided[3], step(2));
+        assertArrayEquals(stridedRef[0].toFloatArray(), strided[0].toFloatArray(), "strided param");
+        // doubles: the composed default
+        Tensor[] d = new Tensor[4];
+        Tensor[] dRef = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            d[i] = Tensor.randn(gen, 33).abs().to(org.cassl.tensor.DType.F64);
+            dRef[i] = d[i].copy();
+        }
+        assertFalse(CpuOptimizer.handles(d));
+        composed(dRef[0], dRef[1], dRef[2], dRef[3], step(3));
+        NnOps.adamwUpdate(d[0], d[1], d[2], d[3], step(3));
+        assertArrayEquals(dRef[0].toDoubleArray(), d[0].toDoubleArray(), "f64 param");
+    }
+
+    @Test
+    void mismatchedOperandsAreRefusedWithTheirShapes() {
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> NnOps.adamwUpdate(Tensor.zeros(4), Tensor.zeros(5), Tensor.zeros(4), Tensor.zeros(4), step(1)));
+        assertTrue(e.getMessage().contains("adamw_update") && e.getMessage().contains("[5]"), e.getMessage());
+    }
+}
