@@ -77,7 +77,9 @@ class DemoRunnerTest {
         for (DemoPlan p : List.of(DemoPlan.quick(), DemoPlan.full())) {
             assertTrue(p.unlabeled() >= 8 * p.labeled(), p.name() + ": the unlabeled pool is much larger than the labeled set");
             assertEquals(p.teacherIters(), p.warmupIters() + p.finetuneIters(), p.name() + ": L = W + F, so (a) is (b)");
-            assertTrue(p.warmupIters() > p.finetuneIters(), p.name() + ": the warmup is the longer stage");
+            // chosen on val: at equal compute the classes, taught only by the fine-tune, need its steps
+            assertEquals(DemoPlan.WARMUP_ITERS, p.warmupIters(), p.name() + ": W chosen on val");
+            assertTrue(p.finetuneIters() > p.warmupIters(), p.name() + ": the fine-tune is the longer stage");
             assertTrue(p.difficulty().minObjectSize() <= 32 && p.difficulty().maxObjectSize() > 96,
                     p.name() + ": COCO-small, medium and large objects can all occur");
             assertTrue(p.difficulty().novelFraction() == null || p.difficulty().novelFraction() > 0,
