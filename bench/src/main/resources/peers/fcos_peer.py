@@ -36,7 +36,10 @@ def build_model(args, torch):
 
 def step_work(args, torch, model):
     model.train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9, weight_decay=1e-4)
+    if args.optimizer == "adamw":
+        opt = torch.optim.AdamW(model.parameters(), lr=0.001, weight_decay=0.05)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9, weight_decay=1e-4)
     g = torch.Generator().manual_seed(1)
     images = [torch.rand(3, args.size, args.size, generator=g) for _ in range(args.batch)]
     targets = []
@@ -91,6 +94,7 @@ def main():
     ap.add_argument("--fpn-channels", type=int, default=256)
     ap.add_argument("--num-classes", type=int, default=91)
     ap.add_argument("--boxes", type=int, default=4)
+    ap.add_argument("--optimizer", choices=["sgd", "adamw"], default="sgd")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()

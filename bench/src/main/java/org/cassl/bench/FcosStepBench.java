@@ -17,7 +17,7 @@ import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Tensor;
 
 /**
- * One FCOS training step (forward, the losses, backward, SGD update) on random images with a few
+ * One FCOS training step (forward, the losses, backward, SGD or AdamW update) on random images with a few
  * boxes each, ResNet from scratch with BatchNorm and every layer trainable. The peer is
  * torchvision's FCOS built the same way (same boxes, same sizes, same thread count).
  *
@@ -43,23 +43,34 @@ public final class FcosStepBench {
      *
      * @param boxes    ground-truth boxes per image (the peer's 4 by default)
      * @param maskHead the segmentation head trained with the detector ({@code NONE}: boxes only)
+     * @param optimizer {@code sgd} (momentum 0.9, weight decay 1e-4, lr 0.001) or {@code adamw}
+     *                  (PyTorch's betas, weight decay 0.05, lr 0.001: the demo's optimizer)
      */
     public record Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
-                        FcosConfig.MaskHead maskHead) {
+                        FcosConfig.MaskHead maskHead, String optimizer) {
         public Setup {
             if (batch < 1 || size < 32 || boxes < 1) {
                 throw new IllegalArgumentException("fcos-step bench: batch and boxes must be positive and size >= 32, got B="
                         + batch + " S=" + size + " boxes=" + boxes);
             }
+            if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
+                throw new IllegalArgumentException("fcos-step bench: optimizer must be sgd or adamw, got " + optimizer);
+            }
         }
 
-        /** The peer's setup: four boxes per image, no mask head. */
+        /** With SGD. */
+        public Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
+                     FcosConfig.MaskHead maskHead) {
+            this(backbone, batch, size, fpnChannels, numClasses, boxes, maskHead, "sgd");
+        }
+
+        /** The peer's setup: four boxes per image, no mask head, SGD. */
         public Setup(String backbone, int batch, int size, int fpnChannels, int numClasses) {
             this(backbone, batch, size, fpnChannels, numClasses, StepTargets.BOXES, FcosConfig.MaskHead.NONE);
         }
 
         Setup boxOnly() {
-            return new Setup(backbone, batch, size, fpnChannels, numClasses, boxes, FcosConfig.MaskHead.NONE);
+            return new Setup(backbone, batch, size, fpnChannels, numClasses, boxes, FcosConfig.MaskHead.NONE, optimizer);
         }
 
         FcosConfig config() {
@@ -77,7 +88,8 @@ public final class FcosStepBench {
         String shape() {
             return backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size
                     + (boxes == StepTargets.BOXES ? "" : " " + boxes + " boxes")
-                    + (maskHead == FcosConfig.MaskHead.NONE ? "" : " mask " + maskHead.jsonName());
+                    + (maskHead == FcosConfig.MaskHead.NONE ? "" : " mask " + maskHead.jsonName())
+                    + (optimizer.equals("sgd") ? "" : " " + optimizer);
         }
     }
 
@@ -157,7 +169,8 @@ public final class FcosStepBench {
         PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", s.backbone(),
                 "--batch", Integer.toString(s.batch()), "--size", Integer.toString(s.size()), "--threads",
                 Integer.toString(threads), "--fpn-channels", Integer.toString(s.fpnChannels()), "--num-classes",
-                Integer.toString(s.numClasses()), "--boxes", Integer.toString(s.boxes()), "--reps", Integer.toString(reps)));
+                Integer.toString(s.numClasses()), "--boxes", Integer.toString(s.boxes()), "--optimizer", s.optimizer(),
+                "--reps", Integer.toString(reps)));
         return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(),
                 null, o.error(), extra);
     }

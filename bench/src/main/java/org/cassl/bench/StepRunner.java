@@ -6,6 +6,8 @@ import java.util.Map;
 import org.cassl.autograd.Variable;
 import org.cassl.detection.Target;
 import org.cassl.detection.fcos.Fcos;
+import org.cassl.nn.optim.AdamW;
+import org.cassl.nn.optim.Optimizer;
 import org.cassl.nn.optim.ParamGroups;
 import org.cassl.nn.optim.Sgd;
 import org.cassl.tensor.Device;
@@ -15,12 +17,12 @@ import org.cassl.tensor.Tensor;
 
 /**
  * One FCOS training step of {@link FcosStepBench}, ready to repeat: a fresh model of the setup
- * (weights seed 0), SGD, random images (seed 1) and the setup's targets; each run is timed per
+ * (weights seed 0), the setup's optimizer, random images (seed 1) and the setup's targets; each run is timed per
  * phase (forward with the losses, backward, optimizer) into {@link #phases()}.
  */
 final class StepRunner implements Runnable {
     private final Fcos model;
-    private final Sgd opt;
+    private final Optimizer opt;
     private final List<Tensor> images = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
     private final StepProfile phases = new StepProfile();
@@ -28,7 +30,9 @@ final class StepRunner implements Runnable {
     StepRunner(FcosStepBench.Setup setup) {
         model = new Fcos(setup.config(), new Generator(0));
         model.train(true);
-        opt = new Sgd(ParamGroups.single(model, 0.001, 1e-4), 0.9, 0, false);
+        opt = setup.optimizer().equals("adamw")
+                ? new AdamW(ParamGroups.single(model, 0.001, 0.05), 0.9, 0.999, 1e-8, false)
+                : new Sgd(ParamGroups.single(model, 0.001, 1e-4), 0.9, 0, false);
         Generator g = new Generator(1);
         for (int i = 0; i < setup.batch(); i++) {
             images.add(Tensor.rand(g, 3, setup.size(), setup.size()));

@@ -82,4 +82,16 @@ class BenchRunnersTest {
         assertTrue(r.medianMs() > 0);
         assertNull(r.extra().get("ratio_to_box_only"));
     }
+
+    @Test
+    void theStepTrainsWithAdamWWhenAskedAndRefusesOtherOptimizers() {
+        FcosStepBench.Setup adamw = new FcosStepBench.Setup("resnet18", 1, 64, 32, 3, 4,
+                org.cassl.detection.FcosConfig.MaskHead.NONE, "adamw");
+        Result r = FcosStepBench.run(adamw, 1, 1, 1, false, false, 0);
+        assertEquals("resnet18 FPN32 B1 64x64 adamw", r.shape());
+        assertTrue(r.medianMs() > 0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FcosStepBench.Setup("resnet18", 1, 64, 32, 3, 4, org.cassl.detection.FcosConfig.MaskHead.NONE, "adam"));
+        assertTrue(e.getMessage().contains("sgd or adamw") && e.getMessage().contains("adam"), e.getMessage());
+    }
 }

@@ -120,7 +120,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "fcos-step", mixinStandardHelpOptions = true,
-            description = "One FCOS training step: forward, backward, SGD update (peer: torchvision FCOS).")
+            description = "One FCOS training step: forward, backward, SGD or AdamW update (peer: torchvision FCOS).")
     static final class FcosStep extends Common implements Callable<Integer> {
         @Option(names = "--backbone", defaultValue = "resnet18", description = "resnet18|resnet34|resnet50 (default: ${DEFAULT-VALUE}).")
         String backbone;
@@ -152,11 +152,16 @@ public final class BenchCommand implements Runnable {
                     "above the score threshold, so with --mask-head roi these are the training RoIs (at most 64 per image)."})
         int boxes;
 
+        @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adamw",
+                description = {"The update of the step, here and in the peer (default: ${DEFAULT-VALUE}): sgd (momentum 0.9,",
+                    "weight decay 1e-4) or adamw (PyTorch's betas and eps, weight decay 0.05: the demo's optimizer)."})
+        String optimizer;
+
         @Override
         public Integer call() {
             check();
             return print(FcosStepBench.run(new FcosStepBench.Setup(backbone, batch, size, fpnChannels, numClasses, boxes,
-                    maskHead), threads, warmup, reps, !noPeer, profile));
+                    maskHead, optimizer), threads, warmup, reps, !noPeer, profile));
         }
     }
 
