@@ -112,7 +112,7 @@ final class Aggregate {
         p.put("fpn_levels", plan.model().fpnLevels());
         p.put("size_ranges", plan.model().sizeRanges());
         p.put("controls", plan.labeledWarmupControl() ? List.of("baseline_long", "labeled_warmup") : List.of("baseline_long"));
-        p.put("choices", "made on val (tau ablation); every reported number on test");
+        p.put("choices", "made on val (tau ablation; W/F and tau of the plan chosen on val in bench/demo-experiments.md); every reported number on test");
         return p;
     }
 
