@@ -78,11 +78,13 @@ final class DemoCommand implements Callable<Integer> {
         });
         System.out.println();
         System.out.print(ResultsTable.format(means));
+        plan.partialSeedsNote().ifPresent(System.out::println);
         results.forEach((k, v) -> {
             if (k.endsWith("_vs_baseline") && v instanceof Map<?, ?> g) {
                 System.out.printf(Locale.ROOT, "%s: AP %+.1f points (std %.1f over %d seed(s))%n", k.replace("_vs_baseline", ""),
                         100 * ((Number) g.get("AP_gain_mean")).doubleValue(), 100 * ((Number) g.get("AP_gain_std")).doubleValue(),
-                        plan.seeds().size());
+                        // a model the plan runs on some seeds only (class-aware: the first) is averaged over those
+                        g.get("AP_gain_per_seed") instanceof List<?> l ? l.size() : plan.seeds().size());
             }
         });
         if (results.get("gain_over_controls") instanceof Map<?, ?> g) {

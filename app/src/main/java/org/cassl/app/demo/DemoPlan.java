@@ -135,6 +135,19 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
         return warmups.stream().filter(w -> w == WarmupMode.CLASS_AGNOSTIC).toList();
     }
 
+    /**
+     * The sentence that says a model's row averages fewer seeds than the others (the class-aware warmup
+     * runs on the first {@link #ablationSeeds} only), or empty when every model ran on every seed.
+     */
+    public java.util.Optional<String> partialSeedsNote() {
+        if (!warmups.contains(WarmupMode.CLASS_AWARE) || ablationSeeds >= seeds.size()) {
+            return java.util.Optional.empty();
+        }
+        List<Long> ran = seeds.subList(0, Math.max(0, ablationSeeds));
+        return java.util.Optional.of("class_aware (d) ran on seed(s) " + ran + " only: its row is the mean of "
+                + (ran.size() == 1 ? "that seed" : "those seeds") + ", the others of seeds " + seeds);
+    }
+
     /** This plan with another segmentation head on the demo model (box AP is reported either way). */
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,

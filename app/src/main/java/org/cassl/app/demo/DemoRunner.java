@@ -48,6 +48,8 @@ public final class DemoRunner {
     /** Runs everything and returns the aggregated results (also written to results.json). */
     public Map<String, Object> run() {
         long t0 = System.nanoTime();
+        // a resumed demo's seconds are those of this run only: say so rather than pass them off as end to end
+        boolean resumed = Files.isDirectory(out.resolve("seed-" + plan.seeds().get(0)));
         ensureData();
         Map<Long, Map<String, Map<String, Double>>> perSeed = new LinkedHashMap<>();
         Map<Long, Map<String, Map<String, Double>>> perSeedVal = new LinkedHashMap<>();
@@ -67,6 +69,7 @@ public final class DemoRunner {
         Map<String, Object> ablations = ablations();
         Map<String, Object> results = Aggregate.results(plan, perSeed, perSeedVal, ablations);
         results.put("seconds", (System.nanoTime() - t0) / 1e9);
+        results.put("resumed", resumed);
         ResultsTable.write(out.resolve("results.json"), results);
         Report.write(plan, out, perSeed, results);
         return results;

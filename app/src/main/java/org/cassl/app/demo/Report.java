@@ -171,6 +171,7 @@ final class Report {
                 .append(" places objects whatever class it names, the signal the class-agnostic warmup trains.</p>");
         h.append("<h2>Test results (COCO metrics, %, mean over seeds)</h2><pre>")
                 .append(escape(ResultsTable.format(Aggregate.means(results)))).append("</pre>");
+        plan.partialSeedsNote().ifPresent(n -> h.append("<p>").append(escape(n)).append("</p>"));
         if (results.get("gain_over_controls") instanceof Map<?, ?> g) {
             h.append(String.format(Locale.ROOT, "<p><b>CA-SSL gain over the better compute-matched control: %+.1f AP points"
                     + "</b> (std %.1f, per seed %s)%s</p>", 100 * ((Number) g.get("AP_gain_mean")).doubleValue(),

@@ -1,6 +1,7 @@
 package org.cassl.app.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,11 @@ class DemoRunnerTest {
                 && html.contains("locAP"), html);
         assertTrue(Files.isRegularFile(dir.resolve("plots/ap.png")));
         assertEquals(full.teacherIters(), full.warmupIters() + full.finetuneIters(), "L = W + F: (a) is (b)");
+        assertFalse(r.get("resumed").asBoolean(), "a first run is end to end");
+        new DemoRunner(tiny, dir, "cpu", List.of()).run();
+        JsonNode again = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        assertTrue(again.get("resumed").asBoolean(), "a rerun on the same folder says its seconds are not end to end");
+        assertEquals(r.get("gain").asDouble(), again.get("gain").asDouble(), 0, "a resumed demo reuses every finished stage");
     }
 
     @Test
@@ -88,5 +94,15 @@ class DemoRunnerTest {
             assertNull(p.model().sizeRanges(), p.name() + ": torchvision's (4s, 8s) level ranges (a 16/32 split cost 5 val AP)");
             assertEquals(DemoPlan.inputSize(p.imageSize()), p.model().maxSize(), p.name() + ": model input size");
         }
+    }
+
+    @Test
+    void aModelOnFewerSeedsIsSaidSo() {
+        DemoPlan full = DemoPlan.full();
+        assertTrue(full.seeds().size() > 1 && !full.warmupsForSeed(1).contains(WarmupMode.CLASS_AWARE),
+                "the full demo runs the class-aware warmup on its first seed only");
+        String note = full.partialSeedsNote().orElseThrow();
+        assertTrue(note.contains("class_aware") && note.contains("[" + full.seeds().get(0) + "]"), note);
+        assertTrue(DemoPlan.quick().partialSeedsNote().isEmpty(), "the quick demo runs every model on its seed");
     }
 }
