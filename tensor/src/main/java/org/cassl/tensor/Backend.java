@@ -90,6 +90,16 @@ public interface Backend {
         param.addInPlace(expAvg.div(denom), s.stepScale());
     }
 
+    /**
+     * One step of an exponential moving average in place: {@code avg = avg * decay + x * (1 - decay)}
+     * ({@code avg} and {@code x} dense of one shape and floating dtype). The default composes tensor
+     * ops (three passes and a temporary); a backend may do it in one pass if the results are the
+     * same to the bit.
+     */
+    default void emaUpdate(Tensor avg, Tensor x, double decay) {
+        avg.mulInPlace(decay).addInPlace(x, 1 - decay);
+    }
+
     // ---- reductions and scans --------------------------------------------------------------
 
     /**

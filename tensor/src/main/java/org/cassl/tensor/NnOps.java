@@ -73,6 +73,23 @@ public final class NnOps {
         param.backend().adamwUpdate(param, grad, expAvg, expAvgSq, s);
     }
 
+    /**
+     * {@link Backend#emaUpdate}: {@code avg = avg * decay + x * (1 - decay)} in place of {@code avg}
+     * (one shape, floating dtype and device with {@code x}).
+     */
+    public static void emaUpdate(Tensor avg, Tensor x, double decay) {
+        Ops.checkNotNull("ema_update", avg, x);
+        Ops.checkSameDevice("ema_update", avg, x);
+        if (!java.util.Arrays.equals(avg.shape(), x.shape()) || avg.dtype() != x.dtype()) {
+            throw new ShapeMismatchException("ema_update: average " + Shapes.str(avg.shape()) + " " + avg.dtype()
+                    + " and weight " + Shapes.str(x.shape()) + " " + x.dtype() + " differ");
+        }
+        if (!avg.dtype().isFloatingPoint()) {
+            throw new DTypeMismatchException("ema_update: needs floating-point tensors, got " + avg.dtype());
+        }
+        avg.backend().emaUpdate(avg, x, decay);
+    }
+
     // ---- convolution --------------------------------------------------------------------------
 
     /** {@code x [N,C,H,W]}, {@code w [K,C/g,kh,kw]}, optional {@code bias [K]} -> {@code [N,K,OH,OW]}. */

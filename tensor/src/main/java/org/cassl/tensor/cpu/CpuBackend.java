@@ -149,6 +149,15 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void emaUpdate(Tensor avg, Tensor x, double decay) {
+        if (CpuOptimizer.handles(avg, x)) {
+            optimizer.ema(avg, x, decay);
+        } else {
+            Backend.super.emaUpdate(avg, x, decay);
+        }
+    }
+
+    @Override
     public void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamWStep s) {
         if (CpuOptimizer.handles(param, grad, expAvg, expAvgSq)) {
             optimizer.adamw(param, grad, expAvg, expAvgSq, s);

@@ -110,4 +110,51 @@ class CpuOptimizerTest {
                 () -> NnOps.adamwUpdate(Tensor.zeros(4), Tensor.zeros(5), Tensor.zeros(4), Tensor.zeros(4), step(1)));
         assertTrue(e.getMessage().contains("adamw_update") && e.getMessage().contains("[5]"), e.getMessage());
     }
+
+    @Test
+    void onePassEmaEqualsTheComposedOps() {
+        Generator gen = new Generator(13);
+        for (int n : new int[] {1, 15, 16, 17, 100, (1 << 17) + 13}) {
+            Tensor a0 = Tensor.randn(gen, n);
+            for (CpuBackend be : new CpuBackend[] {new CpuBackend(3, true), new CpuBackend(1, false)}) {
+                try (be) {
+                    Tensor composed = a0.copy();
+                    Tensor fused = a0.copy();
+                    // the ramp of WeightEma (2/11, 3/12, ...) then its ceiling, and a weight equal to the average
+                    for (double d : new double[] {2.0 / 11, 3.0 / 12, 0.99, 0.9999}) {
+                        Tensor x = Tensor.randn(gen, n).mul(d > 0.99 ? 1e-3 : 10.0);
+                        composed.mulInPlace(d).addInPlace(x, 1 - d);
+                        be.emaUpdate(fused, x, d);
+                        assertArrayEquals(composed.toFloatArray(), fused.toFloatArray(), "n=" + n + " decay=" + d);
+                    }
+                }
+            }
+        }
+        // an offset view goes through the one-pass path; a strided one and doubles through the default
+        Tensor wide = Tensor.randn(gen, 6, 40);
+        Tensor rows = wide.slice(0, 2, 6, 1);
+        Tensor rowsRef = rows.copy();
+        float[] outside = wide.slice(0, 0, 2, 1).copy().toFloatArray();
+        Tensor x = Tensor.randn(gen, 4, 40);
+        rowsRef.mulInPlace(0.9).addInPlace(x, 1 - 0.9);
+        NnOps.emaUpdate(rows, x, 0.9);
+        assertArrayEquals(rowsRef.toFloatArray(), rows.toFloatArray(), "offset view");
+        assertArrayEquals(outside, wide.slice(0, 0, 2, 1).toFloatArray(), "rows outside the view are left alone");
+        Tensor strided = Tensor.randn(gen, 6, 40).slice(1, 0, 40, 2);
+        Tensor stridedRef = strided.copy();
+        Tensor xs = Tensor.randn(gen, 6, 20);
+        assertFalse(CpuOptimizer.handles(strided, xs));
+        stridedRef.mulInPlace(0.5).addInPlace(xs, 0.5);
+        NnOps.emaUpdate(strided, xs, 0.5);
+        assertArrayEquals(stridedRef.toFloatArray(), strided.toFloatArray(), "strided");
+        Tensor dbl = Tensor.randn(gen, 33).to(org.cassl.tensor.DType.F64);
+        Tensor dblRef = dbl.copy();
+        Tensor xd = Tensor.randn(gen, 33).to(org.cassl.tensor.DType.F64);
+        dblRef.mulInPlace(0.75).addInPlace(xd, 0.25);
+        NnOps.emaUpdate(dbl, xd, 0.75);
+        assertArrayEquals(dblRef.toDoubleArray(), dbl.toDoubleArray(), "f64");
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> NnOps.emaUpdate(Tensor.zeros(4), Tensor.zeros(5), 0.9));
+        assertTrue(e.getMessage().contains("ema_update") && e.getMessage().contains("[5]"), e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package org.cassl.training.trainer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cassl.nn.Module;
+import org.cassl.tensor.NnOps;
 import org.cassl.tensor.Tensor;
 
 /**
@@ -45,7 +46,7 @@ public final class WeightEma {
         for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
             Tensor s = shadow.get(e.getKey());
             if (s.dtype().isFloatingPoint()) {
-                s.mulInPlace(d).addInPlace(e.getValue(), 1 - d);
+                NnOps.emaUpdate(s, e.getValue(), d);
             } else {
                 s.copyFrom(e.getValue());
             }
