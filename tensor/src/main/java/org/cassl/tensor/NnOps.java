@@ -34,6 +34,21 @@ public final class NnOps {
         }
     }
 
+    /** Operands of an elementwise update: non-null, on one device, each of {@code ref}'s shape and dtype. */
+    private static void checkElementwise(String op, String refName, Tensor ref, String otherName, Tensor... others) {
+        Tensor[] all = new Tensor[others.length + 1];
+        all[0] = ref;
+        System.arraycopy(others, 0, all, 1, others.length);
+        Ops.checkNotNull(op, all);
+        Ops.checkSameDevice(op, all);
+        for (Tensor t : others) {
+            if (!Arrays.equals(ref.shape(), t.shape()) || ref.dtype() != t.dtype()) {
+                throw new ShapeMismatchException(op + ": " + refName + " " + Shapes.str(ref.shape()) + " " + ref.dtype()
+                        + " and " + otherName + " " + Shapes.str(t.shape()) + " " + t.dtype() + " differ");
+            }
+        }
+    }
+
     // ---- activations --------------------------------------------------------------------------
 
     /**
@@ -41,12 +56,7 @@ public final class NnOps {
      * ({@code y} and {@code g} of one shape and dtype).
      */
     public static Tensor reluBackward(Tensor y, Tensor g) {
-        Ops.checkNotNull("relu_backward", y, g);
-        Ops.checkSameDevice("relu_backward", y, g);
-        if (!java.util.Arrays.equals(y.shape(), g.shape()) || y.dtype() != g.dtype()) {
-            throw new ShapeMismatchException("relu_backward: output " + Shapes.str(y.shape()) + " " + y.dtype()
-                    + " and gradient " + Shapes.str(g.shape()) + " " + g.dtype() + " differ");
-        }
+        checkElementwise("relu_backward", "output", y, "gradient", g);
         Tensor out = Tensor.zeros(g.dtype(), g.device(), g.shape());
         g.backend().reluBackward(y, g, out);
         return out;
@@ -59,17 +69,8 @@ public final class NnOps {
      * place (each of one shape, dtype and device with {@code grad}).
      */
     public static void adamwUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamWStep s) {
-        Ops.checkNotNull("adamw_update", param, grad, expAvg, expAvgSq);
-        Ops.checkSameDevice("adamw_update", param, grad, expAvg, expAvgSq);
-        for (Tensor t : new Tensor[] {grad, expAvg, expAvgSq}) {
-            if (!java.util.Arrays.equals(param.shape(), t.shape()) || param.dtype() != t.dtype()) {
-                throw new ShapeMismatchException("adamw_update: parameter " + Shapes.str(param.shape()) + " "
-                        + param.dtype() + " and gradient or state " + Shapes.str(t.shape()) + " " + t.dtype() + " differ");
-            }
-        }
-        if (!param.dtype().isFloatingPoint()) {
-            throw new DTypeMismatchException("adamw_update: needs floating-point tensors, got " + param.dtype());
-        }
+        checkElementwise("adamw_update", "parameter", param, "gradient or state", grad, expAvg, expAvgSq);
+        checkFloat("adamw_update", param);
         param.backend().adamwUpdate(param, grad, expAvg, expAvgSq, s);
     }
 
@@ -78,15 +79,8 @@ public final class NnOps {
      * (one shape, floating dtype and device with {@code x}).
      */
     public static void emaUpdate(Tensor avg, Tensor x, double decay) {
-        Ops.checkNotNull("ema_update", avg, x);
-        Ops.checkSameDevice("ema_update", avg, x);
-        if (!java.util.Arrays.equals(avg.shape(), x.shape()) || avg.dtype() != x.dtype()) {
-            throw new ShapeMismatchException("ema_update: average " + Shapes.str(avg.shape()) + " " + avg.dtype()
-                    + " and weight " + Shapes.str(x.shape()) + " " + x.dtype() + " differ");
-        }
-        if (!avg.dtype().isFloatingPoint()) {
-            throw new DTypeMismatchException("ema_update: needs floating-point tensors, got " + avg.dtype());
-        }
+        checkElementwise("ema_update", "average", avg, "weight", x);
+        checkFloat("ema_update", avg);
         avg.backend().emaUpdate(avg, x, decay);
     }
 
