@@ -2,8 +2,9 @@
 the same configuration as ours (ResNet backbone from scratch with BatchNorm, all layers
 trainable, FPN with P6/P7, num_classes, min/max size).
 
-  --mode step:   one training step (forward, backward, SGD update) on random square images with
-                 --boxes boxes each (default 4; the same boxes as FcosStepBench)
+  --mode step:   one training step (forward, backward, SGD or AdamW update) on random S x M
+                 images (M = --max-size, default S) with --boxes boxes each (default 4; the same
+                 boxes as FcosStepBench)
   --mode detect: inference (eval mode, no grad) on a batch of one random S x M image
 
 Usage: python3 fcos_peer.py [--mode step|detect] --backbone resnet18 --batch B --size S
@@ -41,7 +42,7 @@ def step_work(args, torch, model):
     else:
         opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9, weight_decay=1e-4)
     g = torch.Generator().manual_seed(1)
-    images = [torch.rand(3, args.size, args.size, generator=g) for _ in range(args.batch)]
+    images = [torch.rand(3, args.size, args.max_size or args.size, generator=g) for _ in range(args.batch)]
     targets = []
     for i in range(args.batch):
         boxes = []

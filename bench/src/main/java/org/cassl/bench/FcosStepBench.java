@@ -41,24 +41,42 @@ public final class FcosStepBench {
     /**
      * What one step trains on.
      *
-     * @param boxes    ground-truth boxes per image (the peer's 4 by default)
+     * @param size     the images' height and the model's {@code min_size}
+     * @param maxSize  the images' width and the model's {@code max_size} (torchvision's real setting:
+     *                 800 x 1333); at least {@code size}, and equal to it with a mask head
+     * @param boxes    ground-truth boxes per image (the peer's 4 by default), inside the top-left
+     *                 {@code size x size} square
      * @param maskHead the segmentation head trained with the detector ({@code NONE}: boxes only)
      * @param optimizer {@code sgd} (momentum 0.9, weight decay 1e-4, lr 0.001) or {@code adamw}
      *                  (PyTorch's betas, weight decay 0.05, lr 0.001: the demo's optimizer)
      */
-    public record Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
+    public record Setup(String backbone, int batch, int size, int maxSize, int fpnChannels, int numClasses, int boxes,
                         FcosConfig.MaskHead maskHead, String optimizer) {
         public Setup {
             if (batch < 1 || size < 32 || boxes < 1) {
                 throw new IllegalArgumentException("fcos-step bench: batch and boxes must be positive and size >= 32, got B="
                         + batch + " S=" + size + " boxes=" + boxes);
             }
+            if (maxSize < size) {
+                throw new IllegalArgumentException("fcos-step bench: max size must be at least the size, got S=" + size
+                        + " M=" + maxSize);
+            }
+            if (maxSize != size && maskHead != FcosConfig.MaskHead.NONE) {
+                throw new IllegalArgumentException("fcos-step bench: a mask head needs square images (max size = size), got S="
+                        + size + " M=" + maxSize);
+            }
             if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
                 throw new IllegalArgumentException("fcos-step bench: optimizer must be sgd or adamw, got " + optimizer);
             }
         }
 
-        /** With SGD. */
+        /** Square images ({@code maxSize == size}). */
+        public Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
+                     FcosConfig.MaskHead maskHead, String optimizer) {
+            this(backbone, batch, size, size, fpnChannels, numClasses, boxes, maskHead, optimizer);
+        }
+
+        /** Square images, with SGD. */
         public Setup(String backbone, int batch, int size, int fpnChannels, int numClasses, int boxes,
                      FcosConfig.MaskHead maskHead) {
             this(backbone, batch, size, fpnChannels, numClasses, boxes, maskHead, "sgd");
@@ -70,12 +88,13 @@ public final class FcosStepBench {
         }
 
         Setup boxOnly() {
-            return new Setup(backbone, batch, size, fpnChannels, numClasses, boxes, FcosConfig.MaskHead.NONE, optimizer);
+            return new Setup(backbone, batch, size, maxSize, fpnChannels, numClasses, boxes, FcosConfig.MaskHead.NONE,
+                    optimizer);
         }
 
         FcosConfig config() {
             return FcosConfig.parse("{\"backbone\": \"" + backbone + "\", \"fpn_channels\": " + fpnChannels
-                    + ", \"num_classes\": " + numClasses + ", \"min_size\": " + size + ", \"max_size\": " + size
+                    + ", \"num_classes\": " + numClasses + ", \"min_size\": " + size + ", \"max_size\": " + maxSize
                     + ", \"frozen_bn\": false, \"trainable_backbone_layers\": 5, \"mask_head\": \""
                     + maskHead.jsonName() + "\"}");
         }
@@ -86,7 +105,7 @@ public final class FcosStepBench {
         }
 
         String shape() {
-            return backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + size
+            return backbone + " FPN" + fpnChannels + " B" + batch + " " + size + "x" + maxSize
                     + (boxes == StepTargets.BOXES ? "" : " " + boxes + " boxes")
                     + (maskHead == FcosConfig.MaskHead.NONE ? "" : " mask " + maskHead.jsonName())
                     + (optimizer.equals("sgd") ? "" : " " + optimizer);
@@ -162,15 +181,22 @@ public final class FcosStepBench {
 
     private static Result withPeer(Setup s, int threads, int reps, double[] times, Map<String, Object> extra, boolean peer) {
         double median = Timing.median(times);
+        // before the peer starts: VmHWM is this process's own high-water mark, heap included
+        extra.put("peak_rss_mb", DetectMemoryBench.peakRssMiB());
+        extra.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
         if (!peer) {
             return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, null, null, null,
                     "not requested", extra);
         }
         PythonPeer.Outcome o = PythonPeer.run("fcos_peer.py", threads, List.of("--mode", "step", "--backbone", s.backbone(),
-                "--batch", Integer.toString(s.batch()), "--size", Integer.toString(s.size()), "--threads",
+                "--batch", Integer.toString(s.batch()), "--size", Integer.toString(s.size()), "--max-size",
+                Integer.toString(s.maxSize()), "--threads",
                 Integer.toString(threads), "--fpn-channels", Integer.toString(s.fpnChannels()), "--num-classes",
                 Integer.toString(s.numClasses()), "--boxes", Integer.toString(s.boxes()), "--optimizer", s.optimizer(),
                 "--reps", Integer.toString(reps)));
+        if (o.medianMs() != null) {
+            extra.put("peer_peak_rss_mb", o.number("peak_rss_mb"));
+        }
         return new Result("fcos_step", s.shape(), threads, reps, median, times[0], Double.NaN, o.library(), o.medianMs(),
                 null, o.error(), extra);
     }

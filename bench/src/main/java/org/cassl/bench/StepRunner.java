@@ -35,7 +35,7 @@ final class StepRunner implements Runnable {
                 : new Sgd(ParamGroups.single(model, 0.001, 1e-4), 0.9, 0, false);
         Generator g = new Generator(1);
         for (int i = 0; i < setup.batch(); i++) {
-            images.add(Tensor.rand(g, 3, setup.size(), setup.size()));
+            images.add(Tensor.rand(g, 3, setup.size(), setup.maxSize()));
             targets.add(setup.target(i));
         }
     }

@@ -94,4 +94,28 @@ class BenchRunnersTest {
                 () -> new FcosStepBench.Setup("resnet18", 1, 64, 32, 3, 4, org.cassl.detection.FcosConfig.MaskHead.NONE, "adam"));
         assertTrue(e.getMessage().contains("sgd or adamw") && e.getMessage().contains("adam"), e.getMessage());
     }
+
+    @Test
+    void theStepRunsOnNonSquareImagesAndReportsItsPeakMemory() {
+        FcosStepBench.Setup wide = new FcosStepBench.Setup("resnet18", 1, 64, 96, 32, 3, 4,
+                org.cassl.detection.FcosConfig.MaskHead.NONE, "sgd");
+        assertEquals(96, wide.config().maxSize());
+        Result r = FcosStepBench.run(wide, 1, 1, 1, false, false, 0);
+        assertEquals("resnet18 FPN32 B1 64x96", r.shape());
+        double rss = (Double) r.extra().get("peak_rss_mb");
+        double heap = (Double) r.extra().get("max_heap_mb");
+        assertTrue(rss > 0 && heap > 0, r.toString());
+    }
+
+    @Test
+    void aNarrowerMaxSizeOrANonSquareMaskStepIsRefused() {
+        IllegalArgumentException narrow = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FcosStepBench.Setup("resnet18", 1, 64, 48, 32, 3, 4, org.cassl.detection.FcosConfig.MaskHead.NONE,
+                        "sgd"));
+        assertTrue(narrow.getMessage().contains("S=64 M=48"), narrow.getMessage());
+        IllegalArgumentException mask = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FcosStepBench.Setup("resnet18", 1, 64, 96, 32, 3, 4, org.cassl.detection.FcosConfig.MaskHead.ROI,
+                        "sgd"));
+        assertTrue(mask.getMessage().contains("square"), mask.getMessage());
+    }
 }

@@ -128,8 +128,12 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "2", description = "Images per step (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--size", defaultValue = "320", description = "Image side (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--size", defaultValue = "320", description = "min_size and image height (default: ${DEFAULT-VALUE}).")
         int size;
+
+        @Option(names = "--max-size", paramLabel = "M",
+                description = "max_size and image width (default: --size); torchvision's real setting is --size 800 --max-size 1333.")
+        Integer maxSize;
 
         @Option(names = "--fpn-channels", defaultValue = "256", description = "FPN width (default: ${DEFAULT-VALUE}).")
         int fpnChannels;
@@ -160,8 +164,8 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             check();
-            return print(FcosStepBench.run(new FcosStepBench.Setup(backbone, batch, size, fpnChannels, numClasses, boxes,
-                    maskHead, optimizer), threads, warmup, reps, !noPeer, profile));
+            return print(FcosStepBench.run(new FcosStepBench.Setup(backbone, batch, size, maxSize == null ? size : maxSize,
+                    fpnChannels, numClasses, boxes, maskHead, optimizer), threads, warmup, reps, !noPeer, profile));
         }
     }
 
