@@ -1,5 +1,7 @@
 package org.cassl.tensor;
 
+import java.util.List;
+
 /**
  * The primitives a compute backend implements. Everything else in cassl (broadcasting, type
  * promotion, softmax, losses, layers) is composed from these in the tensor layer and above.
@@ -137,6 +139,18 @@ public interface Backend {
      */
     default void conv2dFused(Tensor x, Tensor w, Conv2dFusion f, Conv2dParams p, Tensor out) {
         f.compose(this, x, w, p, out);
+    }
+
+    /**
+     * {@code outs[i] = conv2d(xs[i], w, bias)} for every input: one convolution on several inputs
+     * (an FPN head's on every level). Inference only (no gradient is defined). The default
+     * convolves them one by one; a backend may run small inputs side by side in one product.
+     * Results equal the one-by-one convolutions.
+     */
+    default void conv2dShared(List<Tensor> xs, Tensor w, Tensor bias, Conv2dParams p, List<Tensor> outs) {
+        for (int i = 0; i < xs.size(); i++) {
+            conv2d(xs.get(i), w, bias, p, outs.get(i));
+        }
     }
 
     /** Gradient of conv2d with respect to its input; {@code gradIn} has the input's shape. */

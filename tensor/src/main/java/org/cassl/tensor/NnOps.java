@@ -1,5 +1,9 @@
 package org.cassl.tensor;
 
+import java.util.ArrayList;
+
+import java.util.List;
+
 import java.util.Arrays;
 
 /**
@@ -118,6 +122,26 @@ public final class NnOps {
         }
         x.backend().conv2dFused(x, w, f, p, out);
         return out;
+    }
+
+    /**
+     * Inference-only: {@code conv2d(xs[i], w, bias, p)} for every input, one convolution applied to
+     * several inputs (an FPN head's convolution on every pyramid level). Equal to convolving each
+     * input alone; a backend may run small inputs side by side in one product (the CPU does). No
+     * gradient: autograd callers use it only where nothing is recorded.
+     */
+    public static List<Tensor> conv2dShared(List<Tensor> xs, Tensor w, Tensor bias, Conv2dParams p) {
+        if (xs == null || xs.isEmpty()) {
+            throw new TensorException("conv2d_shared: at least one input is needed");
+        }
+        List<Tensor> outs = new ArrayList<>();
+        for (Tensor x : xs) {
+            Ops.checkSameDevice("conv2d_shared", xs.get(0), x);
+            checkSameDtype("conv2d_shared", xs.get(0), x);
+            outs.add(conv2dOutput(x, w, bias, p));
+        }
+        xs.get(0).backend().conv2dShared(xs, w, bias, p, outs);
+        return outs;
     }
 
     /** Validates a convolution's operands and allocates its (zeroed) output. */

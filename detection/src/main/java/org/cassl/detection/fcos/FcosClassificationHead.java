@@ -2,6 +2,7 @@ package org.cassl.detection.fcos;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cassl.autograd.GradMode;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Module;
@@ -50,8 +51,16 @@ public final class FcosClassificationHead extends Module {
     /** Logits {@code [N, P, K]} for levels {@code [N, C, H_l, W_l]}, levels concatenated, row-major (y, x, anchor). */
     public Variable forward(List<Variable> features) {
         List<Variable> levels = new ArrayList<>();
-        for (Variable f : features) {
-            levels.add(FcosHead.flattenLevel(clsLogits.forward(conv.forward(f)), numClasses));
+        if (GradMode.isEnabled()) {
+            // level by level: the tape, and so the order gradients accumulate in, stays torchvision's
+            for (Variable f : features) {
+                levels.add(FcosHead.flattenLevel(clsLogits.forward(conv.forward(f)), numClasses));
+            }
+        } else {
+            // inference: each convolution on all levels at once (small levels side by side)
+            for (Variable logits : clsLogits.forwardAll(conv.forwardAll(features))) {
+                levels.add(FcosHead.flattenLevel(logits, numClasses));
+            }
         }
         return Variable.cat(levels, 1);
     }

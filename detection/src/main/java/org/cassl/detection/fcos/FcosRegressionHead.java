@@ -2,6 +2,7 @@ package org.cassl.detection.fcos;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cassl.autograd.GradMode;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Module;
@@ -51,11 +52,23 @@ public final class FcosRegressionHead extends Module {
         List<Variable> reg = new ArrayList<>();
         List<Variable> ctr = new ArrayList<>();
         List<Variable> towers = new ArrayList<>();
-        for (Variable f : features) {
-            Variable t = conv.forward(f);
-            towers.add(t);
-            reg.add(FcosHead.flattenLevel(bboxReg.forward(t).relu(), 4));
-            ctr.add(FcosHead.flattenLevel(bboxCtrness.forward(t), 1));
+        if (GradMode.isEnabled()) {
+            // level by level: the tape, and so the order gradients accumulate in, stays torchvision's
+            for (Variable f : features) {
+                Variable t = conv.forward(f);
+                towers.add(t);
+                reg.add(FcosHead.flattenLevel(bboxReg.forward(t).relu(), 4));
+                ctr.add(FcosHead.flattenLevel(bboxCtrness.forward(t), 1));
+            }
+        } else {
+            // inference: each convolution on all levels at once (small levels side by side)
+            towers.addAll(conv.forwardAll(features));
+            for (Variable r : bboxReg.forwardAll(towers)) {
+                reg.add(FcosHead.flattenLevel(r.relu(), 4));
+            }
+            for (Variable c : bboxCtrness.forwardAll(towers)) {
+                ctr.add(FcosHead.flattenLevel(c, 1));
+            }
         }
         return new Outputs(Variable.cat(reg, 1), Variable.cat(ctr, 1), towers);
     }

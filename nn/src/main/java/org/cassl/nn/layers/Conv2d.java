@@ -1,5 +1,8 @@
 package org.cassl.nn.layers;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.cassl.autograd.GradMode;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Init;
 import org.cassl.nn.Layer;
@@ -7,6 +10,7 @@ import org.cassl.autograd.Functional;
 import org.cassl.nn.Parameter;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
+import org.cassl.tensor.NnOps;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.TensorException;
 
@@ -49,6 +53,30 @@ public class Conv2d extends Layer {
     @Override
     public Variable forward(Variable x) {
         return Functional.conv2d(x, weight.variable(), bias == null ? null : bias.variable(), params);
+    }
+
+    /**
+     * This convolution on several inputs (an FPN head's on every pyramid level). Where nothing is
+     * recorded (inference) it is one {@link NnOps#conv2dShared} call, which the CPU runs with the
+     * small inputs side by side in one product; else each input's {@link #forward}. Either way
+     * equal to {@code forward} on each input.
+     */
+    public List<Variable> forwardAll(List<Variable> xs) {
+        List<Variable> out = new ArrayList<>();
+        if (GradMode.isEnabled()) {
+            for (Variable x : xs) {
+                out.add(forward(x));
+            }
+            return out;
+        }
+        List<Tensor> data = new ArrayList<>();
+        for (Variable x : xs) {
+            data.add(x.data());
+        }
+        for (Tensor t : NnOps.conv2dShared(data, weight.data(), bias == null ? null : bias.data(), params)) {
+            out.add(Variable.of(t));
+        }
+        return out;
     }
 
     public Parameter weight() {

@@ -2,6 +2,7 @@ package org.cassl.nn.layers;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cassl.autograd.GradMode;
 import org.cassl.autograd.Variable;
 import org.cassl.nn.Layer;
 
@@ -41,6 +42,30 @@ public class Sequential extends Layer {
 
     public List<Layer> layers() {
         return List.copyOf(layers);
+    }
+
+    /**
+     * This sequence on several inputs, equal to {@link #forward} on each. Where nothing is recorded
+     * it runs layer by layer over all inputs, so that each {@link Conv2d} convolves them together
+     * ({@link Conv2d#forwardAll}); with a tape, input by input as {@code forward} would.
+     */
+    public List<Variable> forwardAll(List<Variable> xs) {
+        List<Variable> hs = new ArrayList<>();
+        if (GradMode.isEnabled()) {
+            for (Variable x : xs) {
+                hs.add(forward(x));
+            }
+            return hs;
+        }
+        hs.addAll(xs);
+        for (Layer l : layers) {
+            if (l instanceof Conv2d c) {
+                hs = c.forwardAll(hs);
+            } else {
+                hs.replaceAll(l::forward);
+            }
+        }
+        return hs;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.cassl.tensor.cpu;
 
+import java.util.List;
+
 import org.cassl.tensor.AdamWStep;
 import org.cassl.tensor.Backend;
 import org.cassl.tensor.BinaryOp;
@@ -28,6 +30,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final CpuReduce reduce;
     private final CpuGemm gemm;
     private final CpuConv conv;
+    private final CpuConvShared convShared;
     private final CpuPool pool;
     private final CpuInterpolate interpolate;
     private final CpuNorm norm;
@@ -46,6 +49,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         this.reduce = new CpuReduce(par);
         this.gemm = new CpuGemm(par, vectorized);
         this.conv = new CpuConv(par, gemm);
+        this.convShared = new CpuConvShared(conv, par);
         this.pool = new CpuPool(par);
         this.interpolate = new CpuInterpolate(par);
         this.norm = new CpuNorm(par);
@@ -194,6 +198,11 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void conv2dFused(Tensor x, Tensor w, Conv2dFusion f, Conv2dParams p, Tensor out) {
         conv.forwardFused(x, w, f, p, out);
+    }
+
+    @Override
+    public void conv2dShared(List<Tensor> xs, Tensor w, Tensor bias, Conv2dParams p, List<Tensor> outs) {
+        convShared.forward(xs, w, bias, p, outs);
     }
 
     @Override

@@ -275,7 +275,7 @@ final class CpuConv {
      * item when it finishes one, so a thread slowed by other work on the machine does fewer;
      * small totals ({@code fmas}) run on the calling thread.
      */
-    private void forItems(int items, long fmas, IntConsumer body) {
+    void forItems(int items, long fmas, IntConsumer body) {
         int t = Math.min(par.threads(), items);
         if (t <= 1 || fmas < smallFmas) {
             for (int i = 0; i < items; i++) {

@@ -25,6 +25,17 @@ final class Im2col {
         });
     }
 
+    /**
+     * {@link #im2col} of all output rows into columns {@code [colOff, colOff + oh*ow)} of a column
+     * matrix whose rows are {@code ld} long (several images or pyramid levels side by side), on the
+     * calling thread.
+     */
+    static void im2colAt(Object x, int xOff, ConvGeometry g, Object col, int ld, int colOff) {
+        for (int r = 0; r < g.colRows(); r++) {
+            row(x, xOff, g, 0, g.oh(), r, col, r * ld + colOff);
+        }
+    }
+
     /** One row of the column matrix: kernel tap {@code r} over output rows {@code [oh0, oh1)}. */
     private static void row(Object x, int xOff, ConvGeometry g, int oh0, int oh1, int r, Object col, int dst) {
         int kk = g.kh() * g.kw();

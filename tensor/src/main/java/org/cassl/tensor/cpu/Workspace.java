@@ -14,7 +14,15 @@ final class Workspace {
     /** A second float slot, for a convolution's packed weights, live while its column buffers are. */
     private static final ThreadLocal<SoftReference<float[]>> PACKED = new ThreadLocal<>();
 
+    /** A third float slot: the output block of a product whose columns are scattered afterwards. */
+    private static final ThreadLocal<SoftReference<float[]>> OUT = new ThreadLocal<>();
+
     private Workspace() {
+    }
+
+    /** The calling thread's buffer for an output block (see {@link CpuConvShared}). */
+    static float[] outBlock(int length) {
+        return floats(OUT, length);
     }
 
     /** A {@code float[]} (when {@code f32}) or {@code double[]} of at least {@code length} elements. */
