@@ -61,14 +61,12 @@ public class Conv2d extends Layer {
      * small inputs side by side in one product; else each input's {@link #forward}. Either way
      * equal to {@code forward} on each input.
      */
+    @Override
     public List<Variable> forwardAll(List<Variable> xs) {
-        List<Variable> out = new ArrayList<>();
         if (GradMode.isEnabled()) {
-            for (Variable x : xs) {
-                out.add(forward(x));
-            }
-            return out;
+            return super.forwardAll(xs);
         }
+        List<Variable> out = new ArrayList<>();
         List<Tensor> data = new ArrayList<>();
         for (Variable x : xs) {
             data.add(x.data());

@@ -49,21 +49,14 @@ public class Sequential extends Layer {
      * it runs layer by layer over all inputs, so that each {@link Conv2d} convolves them together
      * ({@link Conv2d#forwardAll}); with a tape, input by input as {@code forward} would.
      */
+    @Override
     public List<Variable> forwardAll(List<Variable> xs) {
-        List<Variable> hs = new ArrayList<>();
         if (GradMode.isEnabled()) {
-            for (Variable x : xs) {
-                hs.add(forward(x));
-            }
-            return hs;
+            return super.forwardAll(xs);
         }
-        hs.addAll(xs);
+        List<Variable> hs = xs;
         for (Layer l : layers) {
-            if (l instanceof Conv2d c) {
-                hs = c.forwardAll(hs);
-            } else {
-                hs.replaceAll(l::forward);
-            }
+            hs = l.forwardAll(hs);
         }
         return hs;
     }
