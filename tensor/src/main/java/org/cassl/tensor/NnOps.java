@@ -1,10 +1,8 @@
 package org.cassl.tensor;
 
 import java.util.ArrayList;
-
-import java.util.List;
-
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Neural-network ops on tensors (no gradients here): convolution, pooling, interpolation,

@@ -1,7 +1,6 @@
 package org.cassl.tensor.cpu;
 
 import java.util.List;
-
 import org.cassl.tensor.AdamWStep;
 import org.cassl.tensor.Backend;
 import org.cassl.tensor.BinaryOp;

@@ -146,7 +146,7 @@ final class CpuConv {
      * Each group's weights {@code [kg, colRows]} packed as a GEMM left operand, output channel
      * {@code k}'s row multiplied by {@code rowScale[k]} when that is not null.
      */
-    private Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off, float[] rowScale) {
+    Sgemm.PackedA[] packWeights(ConvGeometry g, float[] w, int off, float[] rowScale) {
         Sgemm.PackedA[] p = new Sgemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
             p[grp] = Sgemm.packAll(par, w, off + grp * g.kg() * g.colRows(), g.colRows(), 1, g.kg(), g.colRows(), 1f,
@@ -324,11 +324,11 @@ final class CpuConv {
         }
     }
 
-    private static Tensor dense(Tensor t) {
+    static Tensor dense(Tensor t) {
         return t.isContiguous() ? t : t.contiguous();
     }
 
-    private static Object array(Tensor t) {
+    static Object array(Tensor t) {
         return ((CpuStorage) t.storage()).array();
     }
 }

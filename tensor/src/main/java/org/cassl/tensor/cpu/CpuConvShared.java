@@ -66,15 +66,14 @@ final class CpuConvShared {
     private void sideBySide(List<Unit> units, List<Tensor> xs, Tensor w, Tensor bias, List<Tensor> outs) {
         List<Tensor> dense = new ArrayList<>();
         for (Tensor x : xs) {
-            dense.add(x.isContiguous() ? x : x.contiguous());
+            dense.add(CpuConv.dense(x));
         }
-        Tensor wc = w.isContiguous() ? w : w.contiguous();
+        Tensor wc = CpuConv.dense(w);
         ConvGeometry g0 = units.get(0).g();
         int kg = g0.kg();
         int colRows = g0.colRows();
         // after the large inputs' convolutions, which pack into the same per-thread buffer
-        Sgemm.PackedA packed = Sgemm.packAll(par, (float[]) array(wc), wc.offset(), colRows, 1, kg, colRows, 1f, null, 0,
-                Workspace.packedWeights(Sgemm.packedLength(kg, colRows)));
+        Sgemm.PackedA packed = conv.packWeights(g0, (float[]) CpuConv.array(wc), wc.offset(), null)[0];
         float[] b = bias == null ? null : bias.to(DType.F32).contiguous().toFloatArray();
         List<int[]> chunks = chunks(units);
         long fmas = 0;
@@ -94,7 +93,8 @@ final class CpuConvShared {
             for (int k = from; k < to; k++) {
                 Unit u = units.get(k);
                 Tensor x = dense.get(u.input());
-                Im2col.im2colAt(array(x), x.offset() + u.image() * u.g().cg() * u.g().inPlane(), u.g(), col, cols, at);
+                int xOff = x.offset() + u.image() * u.g().cg() * u.g().inPlane();
+                Im2col.im2colAt(CpuConv.array(x), xOff, u.g(), col, cols, at);
                 at += u.g().outPlane();
             }
             if (b != null) {
@@ -108,7 +108,7 @@ final class CpuConvShared {
                 Unit u = units.get(k);
                 Tensor out = outs.get(u.input());
                 int plane = u.g().outPlane();
-                float[] oa = (float[]) array(out);
+                float[] oa = (float[]) CpuConv.array(out);
                 int oOff = out.offset() + u.image() * kg * plane;
                 for (int o = 0; o < kg; o++) {
                     System.arraycopy(block, o * cols + at, oa, oOff + o * plane, plane);
@@ -142,9 +142,5 @@ final class CpuConvShared {
         }
         chunks.add(new int[] {start, units.size()});
         return chunks;
-    }
-
-    private static Object array(Tensor t) {
-        return ((CpuStorage) t.storage()).array();
     }
 }
