@@ -93,6 +93,25 @@ public interface Backend {
     }
 
     /**
+     * One SGD update in place of {@code param} (and of {@code momentumBuffer} when the step has a
+     * momentum) from {@code grad}, dense tensors of one shape and floating dtype, with the
+     * arithmetic of {@link SgdStep}. The default composes tensor ops (temporaries of the
+     * parameter's size); a backend may do it in one pass if the results are the same to the bit.
+     */
+    default void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuffer, SgdStep s) {
+        Tensor d = s.weightDecay() != 0 ? grad.add(param.mul(s.weightDecay())) : grad;
+        if (s.momentum() != 0) {
+            if (s.first()) {
+                momentumBuffer.copyFrom(d);
+            } else {
+                momentumBuffer.mulInPlace(s.momentum()).addInPlace(d, 1 - s.dampening());
+            }
+            d = s.nesterov() ? d.add(momentumBuffer.mul(s.momentum())) : momentumBuffer;
+        }
+        param.addInPlace(d, -s.lr());
+    }
+
+    /**
      * One step of an exponential moving average in place: {@code avg = avg * decay + x * (1 - decay)}
      * ({@code avg} and {@code x} dense of one shape and floating dtype). The default composes tensor
      * ops (three passes and a temporary); a backend may do it in one pass if the results are the

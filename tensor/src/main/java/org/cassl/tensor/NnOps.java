@@ -77,6 +77,20 @@ public final class NnOps {
     }
 
     /**
+     * {@link Backend#sgdUpdate}: updates {@code param} and, when the step has a momentum,
+     * {@code momentumBuffer} in place (each of one shape, dtype and device with {@code grad}).
+     */
+    public static void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuffer, SgdStep s) {
+        if (s.momentum() != 0) {
+            checkElementwise("sgd_update", "parameter", param, "gradient or momentum buffer", grad, momentumBuffer);
+        } else {
+            checkElementwise("sgd_update", "parameter", param, "gradient", grad);
+        }
+        checkFloat("sgd_update", param);
+        param.backend().sgdUpdate(param, grad, momentumBuffer, s);
+    }
+
+    /**
      * {@link Backend#emaUpdate}: {@code avg = avg * decay + x * (1 - decay)} in place of {@code avg}
      * (one shape, floating dtype and device with {@code x}).
      */

@@ -2,6 +2,8 @@ package org.cassl.nn.optim;
 
 import java.util.List;
 import org.cassl.nn.Parameter;
+import org.cassl.tensor.NnOps;
+import org.cassl.tensor.SgdStep;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.TensorException;
 
@@ -42,19 +44,18 @@ public final class Sgd extends Optimizer {
     @Override
     protected void update(ParamGroup group, Parameter p, Tensor grad, long step) {
         Tensor data = p.data();
-        Tensor d = group.weightDecay() != 0 ? grad.add(data.mul(group.weightDecay())) : grad;
+        Tensor buf = null;
+        boolean first = false;
         if (momentum != 0) {
-            Tensor existing = stateOrNull(p, "momentum_buffer");
-            Tensor buf;
-            if (existing == null) {
-                Tensor first = d.copy();
-                buf = state(p, "momentum_buffer", () -> first);
-            } else {
-                buf = existing.mulInPlace(momentum).addInPlace(d, 1 - dampening);
+            buf = stateOrNull(p, "momentum_buffer");
+            if (buf == null) {
+                first = true;
+                buf = state(p, "momentum_buffer", data::zerosLike);
             }
-            d = nesterov ? d.add(buf.mul(momentum)) : buf;
         }
-        data.addInPlace(d, -group.lr());
+        // one pass over memory where the backend fuses it (the arithmetic of SgdStep)
+        NnOps.sgdUpdate(data, grad, buf, new SgdStep(group.lr(), group.weightDecay(), momentum, dampening, nesterov,
+                first));
     }
 
     public double momentum() {

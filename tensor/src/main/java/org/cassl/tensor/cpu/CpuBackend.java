@@ -11,6 +11,7 @@ import org.cassl.tensor.Device;
 import org.cassl.tensor.InterpolationMode;
 import org.cassl.tensor.Pool2dParams;
 import org.cassl.tensor.ReduceOp;
+import org.cassl.tensor.SgdStep;
 import org.cassl.tensor.Storage;
 import org.cassl.tensor.Tensor;
 import org.cassl.tensor.UnaryOp;
@@ -157,6 +158,15 @@ public final class CpuBackend implements Backend, AutoCloseable {
             optimizer.ema(avg, x, decay);
         } else {
             Backend.super.emaUpdate(avg, x, decay);
+        }
+    }
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor momentumBuffer, SgdStep s) {
+        if (s.momentum() == 0 ? CpuOptimizer.handles(param, grad) : CpuOptimizer.handles(param, grad, momentumBuffer)) {
+            optimizer.sgd(param, grad, momentumBuffer, s);
+        } else {
+            Backend.super.sgdUpdate(param, grad, momentumBuffer, s);
         }
     }
 

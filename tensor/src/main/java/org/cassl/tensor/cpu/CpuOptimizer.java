@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.cassl.tensor.AdamWStep;
 import org.cassl.tensor.DType;
+import org.cassl.tensor.SgdStep;
 import org.cassl.tensor.Tensor;
 
 /**
@@ -78,6 +79,66 @@ final class CpuOptimizer {
                 p[po + i] = p[po + i] * decay + mi / denom * step;
                 m[mo + i] = mi;
                 v[vo + i] = vi;
+            }
+        });
+    }
+
+    /**
+     * The SGD update of {@link SgdStep} in one pass, on all threads: the composed form allocates up
+     * to three temporaries of the parameter's size and passes over memory five or six times.
+     */
+    void sgd(Tensor param, Tensor grad, Tensor momentumBuffer, SgdStep s) {
+        float[] p = ((CpuStorage) param.storage()).f32();
+        float[] g = ((CpuStorage) grad.storage()).f32();
+        boolean hasMomentum = s.momentum() != 0;
+        float[] b = hasMomentum ? ((CpuStorage) momentumBuffer.storage()).f32() : null;
+        int po = param.offset();
+        int go = grad.offset();
+        int bo = hasMomentum ? momentumBuffer.offset() : 0;
+        boolean decays = s.weightDecay() != 0;
+        boolean first = s.first();
+        boolean nesterov = s.nesterov();
+        boolean damps = 1 - s.dampening() != 1;
+        // each scalar rounded to float as the composed ops round theirs
+        float wd = (float) s.weightDecay();
+        float mom = (float) s.momentum();
+        float keep = (float) (1 - s.dampening());
+        float step = (float) -s.lr();
+        par.forRange((int) param.numel(), GRAIN, (st, en) -> {
+            int i = st;
+            if (vectorized) {
+                for (int bound = st + F.loopBound(en - st); i < bound; i += F.length()) {
+                    FloatVector pi = FloatVector.fromArray(F, p, po + i);
+                    FloatVector d = FloatVector.fromArray(F, g, go + i);
+                    if (decays) {
+                        d = d.add(pi.mul(wd));
+                    }
+                    if (hasMomentum) {
+                        FloatVector bi;
+                        if (first) {
+                            bi = d;
+                        } else {
+                            bi = FloatVector.fromArray(F, b, bo + i).mul(mom);
+                            bi = bi.add(damps ? d.mul(keep) : d);
+                        }
+                        bi.intoArray(b, bo + i);
+                        d = nesterov ? d.add(bi.mul(mom)) : bi;
+                    }
+                    pi.add(d.mul(step)).intoArray(p, po + i);
+                }
+            }
+            for (; i < en; i++) {
+                float pi = p[po + i];
+                float d = g[go + i];
+                if (decays) {
+                    d = d + pi * wd;
+                }
+                if (hasMomentum) {
+                    float bi = first ? d : b[bo + i] * mom + (damps ? d * keep : d);
+                    b[bo + i] = bi;
+                    d = nesterov ? d + bi * mom : bi;
+                }
+                p[po + i] = pi + d * step;
             }
         });
     }

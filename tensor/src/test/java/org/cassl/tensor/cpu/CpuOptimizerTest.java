@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.cassl.tensor.AdamWStep;
 import org.cassl.tensor.Generator;
 import org.cassl.tensor.NnOps;
+import org.cassl.tensor.SgdStep;
 import org.cassl.tensor.ShapeMismatchException;
 import org.cassl.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The one-pass AdamW update against the composed tensor ops it replaces, bit for bit. */
+/** The one-pass AdamW, SGD and EMA updates against the composed tensor ops it replaces, bit for bit. */
 class CpuOptimizerTest {
     /** Backend.adamwUpdate's default, spelled out: the oracle. */
     private static void composed(Tensor p, Tensor g, Tensor m, Tensor v, AdamWStep s) {
@@ -156,5 +157,93 @@ class CpuOptimizerTest {
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
                 () -> NnOps.emaUpdate(Tensor.zeros(4), Tensor.zeros(5), 0.9));
         assertTrue(e.getMessage().contains("ema_update") && e.getMessage().contains("[5]"), e.getMessage());
+    }
+
+    /** Sgd's former composed update, spelled out: the oracle. */
+    private static void composedSgd(Tensor p, Tensor g, Tensor buf, SgdStep s) {
+        Tensor d = s.weightDecay() != 0 ? g.add(p.mul(s.weightDecay())) : g;
+        if (s.momentum() != 0) {
+            if (s.first()) {
+                buf.copyFrom(d.copy());
+            } else {
+                buf.mulInPlace(s.momentum()).addInPlace(d, 1 - s.dampening());
+            }
+            d = s.nesterov() ? d.add(buf.mul(s.momentum())) : buf;
+        }
+        p.addInPlace(d, -s.lr());
+    }
+
+    @Test
+    void onePassSgdEqualsTheComposedOpsForEveryVariant() {
+        Generator gen = new Generator(14);
+        // {weight decay, momentum, dampening, nesterov}
+        double[][] variants = {{0, 0, 0, 0}, {1e-4, 0, 0, 0}, {1e-4, 0.9, 0, 0}, {0, 0.9, 0, 0}, {5e-4, 0.9, 0.1, 0},
+            {1e-4, 0.9, 0, 1}, {0.3, 0.5, 0.25, 0}};
+        for (int n : new int[] {1, 15, 16, 17, 100, (1 << 17) + 13}) {
+            Tensor p0 = Tensor.randn(gen, n);
+            for (double[] v : variants) {
+                for (CpuBackend be : new CpuBackend[] {new CpuBackend(3, true), new CpuBackend(1, false)}) {
+                    try (be) {
+                        Tensor pe = p0.copy();
+                        Tensor be0 = Tensor.zeros(n);
+                        Tensor pf = p0.copy();
+                        Tensor bf = Tensor.full(Float.NaN, org.cassl.tensor.DType.F32, org.cassl.tensor.Device.CPU, n);
+                        for (int t = 1; t <= 4; t++) {
+                            Tensor g = Tensor.randn(gen, n).mul(t == 3 ? 1e-6 : 1.0);
+                            if (t == 2) {
+                                g = g.mul(0);
+                            }
+                            SgdStep s = new SgdStep(0.01 * t, v[0], v[1], v[2], v[3] != 0, t == 1);
+                            composedSgd(pe, g, be0, s);
+                            be.sgdUpdate(pf, g, v[1] != 0 ? bf : null, s);
+                            String at = " n=" + n + " variant=" + java.util.Arrays.toString(v) + " t=" + t;
+                            assertArrayEquals(pe.toFloatArray(), pf.toFloatArray(), "param" + at);
+                            if (v[1] != 0) {
+                                assertArrayEquals(be0.toFloatArray(), bf.toFloatArray(), "momentum buffer" + at);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void sgdOnViewsStridesAndDoublesAndBadOperands() {
+        Generator gen = new Generator(15);
+        SgdStep s = new SgdStep(0.1, 1e-4, 0.9, 0, false, false);
+        // rows 2..5: dense views with offsets, through the one-pass update; rows outside untouched
+        Tensor wide = Tensor.randn(gen, 6, 40);
+        Tensor rows = wide.slice(0, 2, 6, 1);
+        Tensor bufWide = Tensor.randn(gen, 6, 40);
+        Tensor buf = bufWide.slice(0, 2, 6, 1);
+        Tensor g = Tensor.randn(gen, 4, 40);
+        Tensor rowsRef = rows.copy();
+        Tensor bufRef = buf.copy();
+        float[] outside = wide.slice(0, 0, 2, 1).copy().toFloatArray();
+        composedSgd(rowsRef, g, bufRef, s);
+        NnOps.sgdUpdate(rows, g, buf, s);
+        assertArrayEquals(rowsRef.toFloatArray(), rows.toFloatArray(), "offset view");
+        assertArrayEquals(bufRef.toFloatArray(), buf.toFloatArray(), "offset buffer");
+        assertArrayEquals(outside, wide.slice(0, 0, 2, 1).toFloatArray(), "rows outside the view");
+        // strided views and doubles: the composed default
+        Tensor strided = Tensor.randn(gen, 6, 40).slice(1, 0, 40, 2);
+        Tensor sb = Tensor.randn(gen, 6, 20);
+        Tensor sg = Tensor.randn(gen, 6, 20);
+        Tensor stridedRef = strided.copy();
+        Tensor sbRef = sb.copy();
+        assertFalse(CpuOptimizer.handles(strided, sg, sb));
+        composedSgd(stridedRef, sg, sbRef, s);
+        NnOps.sgdUpdate(strided, sg, sb, s);
+        assertArrayEquals(stridedRef.toFloatArray(), strided.toFloatArray(), "strided");
+        Tensor dbl = Tensor.randn(gen, 33).to(org.cassl.tensor.DType.F64);
+        Tensor dg = Tensor.randn(gen, 33).to(org.cassl.tensor.DType.F64);
+        Tensor dblRef = dbl.copy();
+        composedSgd(dblRef, dg, null, new SgdStep(0.1, 1e-4, 0, 0, false, false));
+        NnOps.sgdUpdate(dbl, dg, null, new SgdStep(0.1, 1e-4, 0, 0, false, false));
+        assertArrayEquals(dblRef.toDoubleArray(), dbl.toDoubleArray(), "f64");
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> NnOps.sgdUpdate(Tensor.zeros(4), Tensor.zeros(4), Tensor.zeros(5), s));
+        assertTrue(e.getMessage().contains("sgd_update") && e.getMessage().contains("[5]"), e.getMessage());
     }
 }
