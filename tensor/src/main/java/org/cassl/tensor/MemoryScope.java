@@ -48,6 +48,18 @@ public interface MemoryScope extends AutoCloseable {
         return device.isCpu() ? org.cassl.tensor.cpu.CpuArena.open() : Backends.forDevice(device).openScope();
     }
 
+    /**
+     * A scope for one phase of a recycling loop (autograd's backward pass) whose dead tensors can
+     * be handed back before the loop's scope closes ({@link #release}): on the CPU, when the calling
+     * thread's innermost scope is a recycling one, a recycling scope nested in it; otherwise (no
+     * recycling scope, or another device) the scope that does nothing. Closing it does not age the
+     * shared pool, so a loop of phases recycles as a loop of plain recycling scopes does.
+     */
+    static MemoryScope openPhase(Device device) {
+        Objects.requireNonNull(device, "device");
+        return device.isCpu() ? org.cassl.tensor.cpu.CpuArena.openPhase() : none();
+    }
+
     /** The scope that owns and releases nothing (what the CPU backend opens). */
     static MemoryScope none() {
         return NoMemoryScope.INSTANCE;
@@ -65,6 +77,21 @@ public interface MemoryScope extends AutoCloseable {
             keep(t);
         }
         return tensors;
+    }
+
+    /**
+     * Hands a tensor's storage back now, before the scope closes, when this scope owns it (the
+     * storage was allocated in it and not kept), so that later allocations of its size reuse it;
+     * returns whether it did. The caller guarantees that no tensor on that storage is used again:
+     * any use fails as after a close. The default (a scope that recycles nothing) does nothing.
+     */
+    default boolean release(Tensor tensor) {
+        return false;
+    }
+
+    /** Whether this scope owns the tensor's storage (allocated in it and not kept); false for a scope that owns nothing. */
+    default boolean owns(Tensor tensor) {
+        return false;
     }
 
     /** Number of storages the scope will release when it closes. */

@@ -33,19 +33,36 @@ public final class CpuArena implements MemoryScope {
 
     private final CpuArena parent;
     private final Thread owner;
+    /** Whether closing this scope counts as a loop iteration for the pool's ageing. */
+    private final boolean ages;
     // weakly held (CpuStorage keeps Object's identity equals): a temporary the step no longer
     // references is collected mid-step as without a scope, instead of being held until the close
     private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>());
     private boolean closed;
 
-    private CpuArena(CpuArena parent) {
+    private CpuArena(CpuArena parent, boolean ages) {
         this.parent = parent;
         this.owner = Thread.currentThread();
+        this.ages = ages;
     }
 
     /** Opens a recycling scope on the calling thread, nested in any it already has open. */
     public static CpuArena open() {
-        CpuArena s = new CpuArena(INNERMOST.get());
+        CpuArena s = new CpuArena(INNERMOST.get(), true);
+        INNERMOST.set(s);
+        return s;
+    }
+
+    /**
+     * {@link MemoryScope#openPhase}: a recycling scope nested in the calling thread's innermost one
+     * that does not age the pool when it closes, or the no-op scope when this thread has none open.
+     */
+    public static MemoryScope openPhase() {
+        CpuArena current = INNERMOST.get();
+        if (current == null) {
+            return MemoryScope.none();
+        }
+        CpuArena s = new CpuArena(current, false);
         INNERMOST.set(s);
         return s;
     }
@@ -68,6 +85,20 @@ public final class CpuArena implements MemoryScope {
             parent.owned.add(s);
         }
         return tensor;
+    }
+
+    @Override
+    public boolean owns(Tensor tensor) {
+        return !closed && tensor != null && tensor.storage() instanceof CpuStorage s && owned.contains(s);
+    }
+
+    @Override
+    public boolean release(Tensor tensor) {
+        if (closed || tensor == null || Thread.currentThread() != owner || !(tensor.storage() instanceof CpuStorage s) || !owned.remove(s)) {
+            return false;
+        }
+        POOL.put(s.dtype(), s.detachArray());
+        return true;
     }
 
     @Override
@@ -103,7 +134,9 @@ public final class CpuArena implements MemoryScope {
             }
         }
         owned.clear();
-        POOL.age();
+        if (ages) {
+            POOL.age();
+        }
     }
 
     @Override
