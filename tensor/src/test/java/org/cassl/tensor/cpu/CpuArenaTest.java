@@ -163,4 +163,56 @@ class CpuArenaTest {
             assertEquals(0, s.size());
         }
     }
+
+    @Test
+    void aPhaseHandsBackWhatItOwnsAtOnceAndNothingElse() {
+        // without a recycling scope there is no phase to recycle into
+        try (MemoryScope phase = MemoryScope.openPhase(Device.CPU)) {
+            assertSame(MemoryScope.none(), phase);
+        }
+        Object handedBack;
+        try (MemoryScope step = MemoryScope.openRecycling(Device.CPU)) {
+            Tensor before = Tensor.ones(BIG + 11);
+            try (MemoryScope phase = MemoryScope.openPhase(Device.CPU)) {
+                Tensor mine = Tensor.ones(BIG + 11).mul(3);
+                Tensor kept = phase.keep(Tensor.ones(BIG + 11));
+                assertTrue(phase.owns(mine));
+                assertFalse(phase.owns(before), "allocated before the phase");
+                assertFalse(phase.owns(kept), "kept: it belongs to the enclosing scope now");
+                assertTrue(step.owns(kept));
+                assertFalse(phase.release(before));
+                assertFalse(phase.release(kept));
+                handedBack = array(mine);
+                assertTrue(phase.release(mine));
+                assertFalse(phase.release(mine), "a storage is handed back once");
+                // (not toFloatArray: its copy would take the handed-back array before it fails)
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> array(mine));
+                assertTrue(e.getMessage().contains("keep()"), e.getMessage());
+                // the next allocation of that size, within the same phase, reuses it zero-filled
+                Tensor next = Tensor.zeros(BIG + 11);
+                assertTrue(handedBack == array(next), "the handed-back array is reused");
+                assertEquals(0f, next.toFloatArray()[BIG]);
+            }
+            assertEquals(1f, before.toFloatArray()[0]);
+        }
+    }
+
+    @Test
+    void closingAPhaseDoesNotAgeThePool() {
+        Object first;
+        try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
+            Tensor t = Tensor.ones(BIG + 13);
+            first = array(t);
+            Reference.reachabilityFence(t);
+        }
+        // many phases inside one step: the step's closes count, the phases' do not
+        try (MemoryScope s = MemoryScope.openRecycling(Device.CPU)) {
+            for (int i = 0; i < 4; i++) {
+                try (MemoryScope phase = MemoryScope.openPhase(Device.CPU)) {
+                    Tensor.ones(5);
+                }
+            }
+            assertSame(first, array(Tensor.zeros(BIG + 13)));
+        }
+    }
 }
