@@ -213,10 +213,26 @@ public interface Backend {
 
     /**
      * BatchNorm over {@code x [N,C,*]} with given per-channel {@code mean} and {@code invStd}
-     * ({@code [C]}): {@code out = (x-mean)*invStd*w + b}. Statistics are computed by the tensor
-     * layer (reductions) in training mode.
+     * ({@code [C]}): {@code out = (x-mean)*invStd*w + b}. In training mode the statistics come
+     * from {@link #batchNormStats}.
      */
     void batchNorm(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor out);
+
+    /**
+     * The batch statistics of {@code x [N,C,*]} per channel, over every dim but 1, into
+     * {@code mean} and {@code var} ({@code [C]}, x's dtype): the mean and the biased variance
+     * exactly as {@code x.mean(dims)} and {@code x.var(dims, 0)} compute them. The default is those
+     * reductions (the variance's deviations and squares are temporaries of x's size); a backend may
+     * fuse them if the results are the same to the bit.
+     */
+    default void batchNormStats(Tensor x, Tensor mean, Tensor var) {
+        int[] dims = new int[x.dim() - 1];
+        for (int i = 1; i < dims.length; i++) {
+            dims[i] = i + 1;
+        }
+        copy(x.mean(dims, false), mean);
+        copy(x.var(dims, 0, false), var);
+    }
 
     /**
      * BatchNorm backward for training mode (statistics of the batch itself) when {@code training},

@@ -414,18 +414,14 @@ public final class NnOps {
         Tensor mean;
         Tensor var;
         if (training) {
-            int[] dims = new int[x.dim() - 1];
-            dims[0] = 0;
-            for (int i = 2; i < x.dim(); i++) {
-                dims[i - 1] = i;
-            }
             long count = x.numel() / Math.max(c, 1);
             if (count <= 1) {
                 throw new ShapeMismatchException("batch_norm: expected more than 1 value per channel when training, got input "
                         + Shapes.str(x.shape()));
             }
-            mean = x.mean(dims, false);
-            var = x.var(dims, 0, false);
+            mean = Tensor.zeros(x.dtype(), x.device(), c);
+            var = Tensor.zeros(x.dtype(), x.device(), c);
+            x.backend().batchNormStats(x, mean, var);
             if (runningMean != null) {
                 runningMean.mulInPlace(1 - momentum).addInPlace(mean.to(runningMean.dtype()), momentum);
             }

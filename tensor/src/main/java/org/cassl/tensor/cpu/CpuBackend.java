@@ -34,6 +34,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final CpuPool pool;
     private final CpuInterpolate interpolate;
     private final CpuNorm norm;
+    private final CpuBatchStats batchStats;
     private final CpuIndexing indexing;
 
     public CpuBackend(int threads) {
@@ -53,6 +54,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
         this.pool = new CpuPool(par);
         this.interpolate = new CpuInterpolate(par);
         this.norm = new CpuNorm(par);
+        this.batchStats = new CpuBatchStats(par);
         this.indexing = new CpuIndexing(par);
     }
 
@@ -270,6 +272,15 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void batchNorm(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor out) {
         norm.batchNorm(x, mean, invStd, weight, bias, out);
+    }
+
+    @Override
+    public void batchNormStats(Tensor x, Tensor mean, Tensor var) {
+        if (CpuBatchStats.handles(x, mean, var)) {
+            batchStats.compute(x, mean, var);
+        } else {
+            Backend.super.batchNormStats(x, mean, var);
+        }
     }
 
     @Override
