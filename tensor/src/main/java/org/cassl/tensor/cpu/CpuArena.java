@@ -1,8 +1,8 @@
 package org.cassl.tensor.cpu;
 
-import java.util.Collections;
-import java.util.Set;
-import java.util.WeakHashMap;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.MemoryScope;
 import org.cassl.tensor.Tensor;
@@ -35,9 +35,10 @@ public final class CpuArena implements MemoryScope {
     private final Thread owner;
     /** Whether closing this scope counts as a loop iteration for the pool's ageing. */
     private final boolean ages;
-    // weakly held (CpuStorage keeps Object's identity equals): a temporary the step no longer
-    // references is collected mid-step as without a scope, instead of being held until the close
-    private final Set<CpuStorage> owned = Collections.newSetFromMap(new WeakHashMap<>());
+    // weakly held: a temporary the step no longer references is collected mid-step as without a
+    // scope, instead of being held until the close. Which scope owns a storage is the storage's own
+    // field (no hashing per allocation); an entry whose storage moved on (kept, handed back) is skipped.
+    private final List<WeakReference<CpuStorage>> tracked = new ArrayList<>();
     private boolean closed;
 
     private CpuArena(CpuArena parent, boolean ages) {
@@ -75,35 +76,53 @@ public final class CpuArena implements MemoryScope {
         }
         Object a = POOL.take(dtype, length);
         CpuStorage s = a != null ? new CpuStorage(dtype, a) : CpuStorage.allocate(dtype, length);
-        scope.owned.add(s);
+        scope.track(s);
         return s;
+    }
+
+    private void track(CpuStorage s) {
+        s.arena = this;
+        tracked.add(new WeakReference<>(s));
     }
 
     @Override
     public Tensor keep(Tensor tensor) {
-        if (tensor != null && tensor.storage() instanceof CpuStorage s && owned.remove(s) && parent != null) {
-            parent.owned.add(s);
+        if (tensor != null && tensor.storage() instanceof CpuStorage s && s.arena == this) {
+            if (parent != null) {
+                parent.track(s);
+            } else {
+                s.arena = null;
+            }
         }
         return tensor;
     }
 
     @Override
     public boolean owns(Tensor tensor) {
-        return !closed && tensor != null && tensor.storage() instanceof CpuStorage s && owned.contains(s);
+        return !closed && tensor != null && tensor.storage() instanceof CpuStorage s && s.arena == this;
     }
 
     @Override
     public boolean release(Tensor tensor) {
-        if (closed || tensor == null || Thread.currentThread() != owner || !(tensor.storage() instanceof CpuStorage s) || !owned.remove(s)) {
+        if (closed || tensor == null || Thread.currentThread() != owner || !(tensor.storage() instanceof CpuStorage s)
+                || s.arena != this) {
             return false;
         }
+        s.arena = null;
         POOL.put(s.dtype(), s.detachArray());
         return true;
     }
 
     @Override
     public int size() {
-        return owned.size();
+        int n = 0;
+        for (WeakReference<CpuStorage> r : tracked) {
+            CpuStorage s = r.get();
+            if (s != null && s.arena == this) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Bytes the shared pool holds for reuse (for tests and diagnostics). */
@@ -128,12 +147,14 @@ public final class CpuArena implements MemoryScope {
         } else {
             INNERMOST.set(parent);
         }
-        for (CpuStorage s : owned.toArray(new CpuStorage[0])) {
-            if (s != null) {
+        for (WeakReference<CpuStorage> r : tracked) {
+            CpuStorage s = r.get();
+            if (s != null && s.arena == this) {
+                s.arena = null;
                 POOL.put(s.dtype(), s.detachArray());
             }
         }
-        owned.clear();
+        tracked.clear();
         if (ages) {
             POOL.age();
         }
@@ -141,6 +162,6 @@ public final class CpuArena implements MemoryScope {
 
     @Override
     public String toString() {
-        return "MemoryScope(cpu, recycling, " + owned.size() + " storages" + (closed ? ", closed" : "") + ")";
+        return "MemoryScope(cpu, recycling, " + size() + " storages" + (closed ? ", closed" : "") + ")";
     }
 }

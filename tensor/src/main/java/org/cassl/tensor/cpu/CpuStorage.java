@@ -13,6 +13,8 @@ public final class CpuStorage implements Storage {
     private final DType dtype;
     private Object data;
     private final int length;
+    /** The recycling scope that owns this storage, or null (touched only by that scope's thread). */
+    CpuArena arena;
 
     public CpuStorage(DType dtype, Object data) {
         this.dtype = dtype;
