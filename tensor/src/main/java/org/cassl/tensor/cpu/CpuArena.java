@@ -25,6 +25,8 @@ import org.cassl.tensor.Tensor;
  * never touched; small storages are left to the garbage collector, for which they are cheap.
  */
 public final class CpuArena implements MemoryScope {
+    /** Tracked entries below which a scope's list is never compacted. */
+    private static final int COMPACT_MIN = 4096;
     /** Smaller storages are not tracked. */
     static final int MIN_ELEMENTS = 4096;
     /** The shared pool: at most a third of the maximum heap. */
@@ -39,6 +41,8 @@ public final class CpuArena implements MemoryScope {
     // scope, instead of being held until the close. Which scope owns a storage is the storage's own
     // field (no hashing per allocation); an entry whose storage moved on (kept, handed back) is skipped.
     private final List<WeakReference<CpuStorage>> tracked = new ArrayList<>();
+    /** List length at which the dead entries are dropped. */
+    private int compactAt = COMPACT_MIN;
     private boolean closed;
 
     private CpuArena(CpuArena parent, boolean ages) {
@@ -82,6 +86,15 @@ public final class CpuArena implements MemoryScope {
 
     private void track(CpuStorage s) {
         s.arena = this;
+        if (tracked.size() >= compactAt) {
+            // a long-lived scope: drop the entries of collected or departed storages, so the list
+            // stays proportional to what the scope owns (amortised: the threshold doubles)
+            tracked.removeIf(r -> {
+                CpuStorage t = r.get();
+                return t == null || t.arena != this;
+            });
+            compactAt = Math.max(COMPACT_MIN, 2 * tracked.size());
+        }
         tracked.add(new WeakReference<>(s));
     }
 
@@ -123,6 +136,11 @@ public final class CpuArena implements MemoryScope {
             }
         }
         return n;
+    }
+
+    /** Entries of the weak list, live or not (for tests of its compaction). */
+    int trackedEntries() {
+        return tracked.size();
     }
 
     /** Bytes the shared pool holds for reuse (for tests and diagnostics). */

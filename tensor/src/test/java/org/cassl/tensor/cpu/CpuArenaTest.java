@@ -215,4 +215,17 @@ class CpuArenaTest {
             assertSame(first, array(Tensor.zeros(BIG + 13)));
         }
     }
+
+    @Test
+    void aLongLivedScopeDropsTheEntriesOfStoragesThatLeftIt() {
+        try (CpuArena s = CpuArena.open()) {
+            for (int i = 0; i < 50_000; i++) {
+                s.keep(Tensor.zeros(CpuArena.MIN_ELEMENTS)); // tracked, then departed at once
+            }
+            Tensor owned = Tensor.zeros(CpuArena.MIN_ELEMENTS);
+            assertTrue(s.trackedEntries() <= 2 * 4096 + 1, "entries " + s.trackedEntries());
+            assertEquals(1, s.size());
+            assertTrue(s.owns(owned));
+        }
+    }
 }
