@@ -44,36 +44,40 @@ final class CpuBatchStats {
         float count = (float) ((long) n * plane);
         par.forRange(c, Math.max(1, GRAIN / Math.max(1, n * plane)), (st, en) -> {
             for (int ch = st; ch < en; ch++) {
-                double total = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = xo + (i * c + ch) * plane;
-                    for (int q = 0; q < rows; q++) {
-                        int o = base + q * w;
-                        double row = 0;
-                        for (int j = 0; j < w; j++) {
-                            row += xa[o + j];
-                        }
-                        total += row;
-                    }
-                }
-                float m = (float) total / count;
-                double squares = 0;
-                for (int i = 0; i < n; i++) {
-                    int base = xo + (i * c + ch) * plane;
-                    for (int q = 0; q < rows; q++) {
-                        int o = base + q * w;
-                        double row = 0;
-                        for (int j = 0; j < w; j++) {
-                            float d = xa[o + j] - m;
-                            float sq = d * d;
-                            row += sq;
-                        }
-                        squares += row;
-                    }
-                }
+                float m = (float) total(xa, xo, n, c, ch, plane, rows, w, 0f, false) / count;
                 ma[mo + ch] = m;
-                va[vo + ch] = (float) squares / count;
+                va[vo + ch] = (float) total(xa, xo, n, c, ch, plane, rows, w, m, true) / count;
             }
         });
+    }
+
+    /**
+     * Channel {@code ch}'s total in {@link CpuReduce}'s order (each row of the last dim summed in
+     * double, the row sums added to a double total): of the values, or with {@code squares} of
+     * their deviations from {@code mean}, each deviation and its square rounded to float first.
+     */
+    private static double total(float[] xa, int xo, int n, int c, int ch, int plane, int rows, int w, float mean,
+                                boolean squares) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            int base = xo + (i * c + ch) * plane;
+            for (int q = 0; q < rows; q++) {
+                int o = base + q * w;
+                double row = 0;
+                if (squares) {
+                    for (int j = 0; j < w; j++) {
+                        float d = xa[o + j] - mean;
+                        float sq = d * d;
+                        row += sq;
+                    }
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        row += xa[o + j];
+                    }
+                }
+                total += row;
+            }
+        }
+        return total;
     }
 }
