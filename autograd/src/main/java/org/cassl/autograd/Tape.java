@@ -69,8 +69,9 @@ public final class Tape {
                 Node node = v.gradFn();
                 if (node == null) {
                     if (!accumulateLeaf(v, gOut, phase, grads)) {
-                        grads.releaseUnshared(List.of(gOut), phase);
+                        done.add(gOut);
                     }
+                    grads.releaseUnshared(done, phase);
                     continue;
                 }
                 done.add(gOut);
@@ -107,7 +108,6 @@ public final class Tape {
                     grads.put(ins[k], gk);
                 }
                 grads.releaseUnshared(done, phase);
-                done.clear();
             }
         }
     }
@@ -138,13 +138,17 @@ public final class Tape {
             return entriesOn.containsKey(t.storage());
         }
 
-        /** Hands back each tensor no entry shares storage with ({@code phase} ignores what it does not own). */
+        /**
+         * Hands back each tensor no entry shares storage with ({@code phase} ignores what it does
+         * not own); empties the list.
+         */
         void releaseUnshared(List<Tensor> candidates, MemoryScope phase) {
             for (Tensor t : candidates) {
                 if (!shares(t)) {
                     phase.release(t);
                 }
             }
+            candidates.clear();
         }
     }
 

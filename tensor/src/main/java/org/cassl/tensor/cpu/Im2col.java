@@ -56,36 +56,24 @@ final class Im2col {
                 zero(col, d, d + ow);
                 continue;
             }
+            zero(col, d, d + lo);
             int src = plane + ih * g.w() + lo * sw + colShift;
-            if (x instanceof float[] xf) {
+            if (sw == 1) {
+                System.arraycopy(x, src, col, d + lo, hi - lo);
+            } else if (x instanceof float[]) {
+                float[] xf = (float[]) x;
                 float[] cf = (float[]) col;
-                // the padded margins are a pixel or two: plain stores, not a fill call per row
-                for (int o = 0; o < lo; o++) {
-                    cf[d + o] = 0f;
-                }
-                if (sw == 1) {
-                    System.arraycopy(xf, src, cf, d + lo, hi - lo);
-                } else {
-                    for (int o = lo; o < hi; o++) {
-                        cf[d + o] = xf[src + (o - lo) * sw];
-                    }
-                }
-                for (int o = hi; o < ow; o++) {
-                    cf[d + o] = 0f;
+                for (int o = lo; o < hi; o++) {
+                    cf[d + o] = xf[src + (o - lo) * sw];
                 }
             } else {
                 double[] xd = (double[]) x;
                 double[] cd = (double[]) col;
-                for (int o = 0; o < lo; o++) {
-                    cd[d + o] = 0.0;
-                }
                 for (int o = lo; o < hi; o++) {
                     cd[d + o] = xd[src + (o - lo) * sw];
                 }
-                for (int o = hi; o < ow; o++) {
-                    cd[d + o] = 0.0;
-                }
             }
+            zero(col, d + hi, d + ow);
         }
     }
 
