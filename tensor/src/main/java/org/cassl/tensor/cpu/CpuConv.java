@@ -85,6 +85,11 @@ final class CpuConv {
         Object wa = array(wc);
         Object oa = array(out);
         double[] b = bias == null ? null : bias.to(DType.F64).contiguous().toDoubleArray();
+        if (Winograd3x3.applies(g, f32)) {
+            Winograd3x3.convolve(this, par, Winograd3x3.Shape.forward(g), (float[]) xa, xc.offset(), (float[]) wa,
+                    wc.offset(), false, rowScale, b, epilogue, (float[]) oa, out.offset());
+            return;
+        }
         int units = g.n() * g.groups();
         long fmas = (long) units * g.kg() * g.colRows() * g.outPlane();
         // output row bands are independent: enough of them to keep every thread busy
@@ -179,6 +184,11 @@ final class CpuConv {
         Object ga = array(gc);
         Object wa = array(wc);
         Object ia = array(gradIn);
+        if (Winograd3x3.appliesToInputGradient(g, f32)) {
+            Winograd3x3.convolve(this, par, Winograd3x3.Shape.inputGradient(g), (float[]) ga, gc.offset(), (float[]) wa,
+                    wc.offset(), true, null, null, null, (float[]) ia, gradIn.offset());
+            return;
+        }
         long unitFmas = (long) g.kg() * g.colRows() * g.outPlane();
         // W^T is the left operand for every image: pack it once per group (used by serial units)
         Sgemm.PackedA[] packed = f32 && Sgemm.VECTOR ? packWeightsTransposed(g, (float[]) wa, wc.offset()) : null;

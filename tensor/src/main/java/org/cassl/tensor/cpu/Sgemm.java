@@ -167,24 +167,50 @@ final class Sgemm {
         final int kcMax;
         final int panels;
         final float[] data;
+        /** Where this operand starts in {@link #data} (several can share one array). */
+        final int base;
 
-        private PackedA(int m, int k, int kcMax, float[] data) {
+        private PackedA(int m, int k, int kcMax, float[] data, int base) {
             this.m = m;
             this.k = k;
             this.kcMax = kcMax;
             this.panels = (m + MR - 1) / MR;
             this.data = data;
+            this.base = base;
         }
 
         /** Start of slice {@code pc}'s panels (every earlier slice is {@code kcMax} deep). */
         int sliceOffset(int pc) {
-            return pc * panels * MR;
+            return base + pc * panels * MR;
         }
     }
 
     /** Packs {@code alpha * A} (A(i,p) = a[aOff + i*ars + p*acs], m x k) for {@link #gemmPacked}. */
     static PackedA packAll(float[] a, int aOff, int ars, int acs, int m, int k, float alpha) {
         return packAll(CpuGemm.SERIAL, a, aOff, ars, acs, m, k, alpha, null, 0, null);
+    }
+
+    /**
+     * A left operand already laid out as {@link #packAll} lays it out, from {@code base} in
+     * {@code data} (see {@link #packedIndex}).
+     */
+    static PackedA packed(int m, int k, float[] data, int base) {
+        return new PackedA(m, k, sliceDepth(k), data, base);
+    }
+
+    /** Depth of every k slice but the last of a packed operand with {@code k} columns. */
+    static int sliceDepth(int k) {
+        int kSlices = Math.max(1, (k + KC - 1) / KC);
+        return (k + kSlices - 1) / kSlices;
+    }
+
+    /** Where {@link #packAll} puts A(i, p) of an m x k operand, relative to the operand's start. */
+    static int packedIndex(int m, int k, int i, int p) {
+        int kcMax = sliceDepth(k);
+        int pc = p / kcMax * kcMax;
+        int kc = Math.min(kcMax, k - pc);
+        int panels = (m + MR - 1) / MR;
+        return pc * panels * MR + i / MR * MR * kc + (p - pc) * MR + i % MR;
     }
 
     /** Floats a {@link #packAll} of an m x k operand fills. */
@@ -202,11 +228,21 @@ final class Sgemm {
      */
     static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha,
                            float[] rowScale, int scaleOff, float[] into) {
+        int need = packedLength(m, k);
+        return packAll(par, a, aOff, ars, acs, m, k, alpha, rowScale, scaleOff,
+                into != null && into.length >= need ? into : new float[need], 0);
+    }
+
+    /**
+     * {@link #packAll(Parallel, float[], int, int, int, int, int, float, float[], int, float[])} into
+     * {@code into} from {@code intoOff}, which must leave room for {@link #packedLength} floats.
+     */
+    static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha,
+                           float[] rowScale, int scaleOff, float[] into, int intoOff) {
         int kSlices = Math.max(1, (k + KC - 1) / KC);
         int kcMax = (k + kSlices - 1) / kSlices;
         int panels = (m + MR - 1) / MR;
-        int need = packedLength(m, k);
-        float[] data = into != null && into.length >= need ? into : new float[need];
+        float[] data = into;
         // at least PACK_GRAIN floats per chunk, so small weights stay on the calling thread
         int grain = Math.max(1, PACK_GRAIN / (MR * Math.max(k, 1)));
         par.forRange(panels, grain, (s, e) -> {
@@ -215,13 +251,14 @@ final class Sgemm {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 // within a slice, the panel of rows r0.. starts r0*kc after the slice's start
-                packA(a, aOff + r0 * ars + pc * acs, ars, acs, rows, kc, alpha, data, pc * panels * MR + r0 * kc);
+                int dst = intoOff + pc * panels * MR + r0 * kc;
+                packA(a, aOff + r0 * ars + pc * acs, ars, acs, rows, kc, alpha, data, dst);
                 if (rowScale != null) {
-                    scaleRows(data, pc * panels * MR + r0 * kc, rows, kc, rowScale, scaleOff + r0);
+                    scaleRows(data, dst, rows, kc, rowScale, scaleOff + r0);
                 }
             }
         });
-        return new PackedA(m, k, kcMax, data);
+        return new PackedA(m, k, kcMax, data, intoOff);
     }
 
     /** Multiplies packed row {@code i} ({@code rows} rows from a panel start, {@code [kc][MR]} panels) by {@code scale[s0 + i]}. */

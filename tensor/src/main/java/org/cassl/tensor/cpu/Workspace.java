@@ -17,7 +17,15 @@ final class Workspace {
     /** A third float slot: the output block of a product whose columns are scattered afterwards. */
     private static final ThreadLocal<SoftReference<float[]>> OUT = new ThreadLocal<>();
 
+    /** A fourth float slot: a Winograd band's transformed input and products. */
+    private static final ThreadLocal<SoftReference<float[]>> WINOGRAD = new ThreadLocal<>();
+
     private Workspace() {
+    }
+
+    /** The calling thread's buffer for {@link Winograd3x3}'s transformed tiles. */
+    static float[] winograd(int length) {
+        return floats(WINOGRAD, length);
     }
 
     /** The calling thread's buffer for an output block (see {@link CpuConvShared}). */
