@@ -45,15 +45,13 @@ class Winograd3x3Test {
 
     /** n, c, h, w, k, pad. */
     private static final int[][] CASES = {
-        {2, 16, 16, 16, 16, 1},   // even output
-        {1, 17, 17, 19, 24, 1},   // odd output both ways, channel counts off the register tiles
-        {2, 16, 18, 20, 20, 0},   // no padding: 16 x 18 output
-        {1, 20, 16, 17, 16, 2},   // padding 2: 18 x 19 output
-        {3, 32, 16, 17, 40, 1},
-        {1, 300, 16, 16, 20, 1},  // more input channels than one packed k slice holds
-    };
-
-    private static boolean usable() {
+        {2, 16, 32, 32, 16, 1},   // even output
+        {1, 17, 33, 35, 24, 1},   // odd output both ways, channel counts off the register tiles
+        {2, 16, 34, 36, 20, 0},   // no padding: 32 x 34 output
+        {1, 20, 32, 33, 16, 2},   // padding 2: 34 x 35 output
+        {1, 32, 32, 33, 40, 1},
+        {1, 300, 32, 32, 20, 1},  // more input channels than one packed k slice holds
+    };    private static boolean usable() {
         return Sgemm.VECTOR;
     }
 
@@ -96,15 +94,15 @@ class Winograd3x3Test {
         }
         Generator gen = new Generator(9);
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
-        Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 2, 16, 17, 18);
+        Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 2, 16, 32, 34);
         Tensor w = Tensor.normal(gen, 0, 0.1, DType.F32, 24, 16, 3, 3);
         Tensor scale = Tensor.uniform(gen, 0.2, 2.0, DType.F32, 24);
         Tensor bias = Tensor.normal(gen, 0, 1, DType.F32, 24);
-        Tensor residual = Tensor.normal(gen, 0, 1, DType.F32, 2, 24, 17, 18);
+        Tensor residual = Tensor.normal(gen, 0, 1, DType.F32, 2, 24, 32, 34);
         Tensor x64 = x.to(DType.F64);
         Tensor w64 = w.to(DType.F64).mul(scale.to(DType.F64).reshape(24, 1, 1, 1));
         Tensor expected = NaiveConv.forward(x64, w64, bias.to(DType.F64), p).add(residual.to(DType.F64)).relu();
-        Tensor out = Tensor.full(Float.NaN, DType.F32, 2, 24, 17, 18);
+        Tensor out = Tensor.full(Float.NaN, DType.F32, 2, 24, 32, 34);
         conv2.forwardFused(x, w, new Conv2dFusion(scale, bias, residual, true), p, out);
         TensorAssert.assertClose(expected, out.to(DType.F64), 1e-5, 1e-5, "fused Winograd");
     }
@@ -116,21 +114,39 @@ class Winograd3x3Test {
         }
         Generator gen = new Generator(13);
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
-        Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 2, 64, 24, 24);
+        Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 1, 64, 32, 32);
         Tensor w = Tensor.normal(gen, 0, 0.05, DType.F32, 64, 64, 3, 3);
-        Tensor wino = Tensor.zeros(DType.F32, 2, 64, 24, 24);
+        Tensor wino = Tensor.zeros(DType.F32, 1, 64, 32, 32);
         conv2.forward(x, w, null, p, wino);
         System.setProperty(Winograd3x3.PROPERTY, "false");
-        Tensor direct = Tensor.zeros(DType.F32, 2, 64, 24, 24);
+        Tensor direct = Tensor.zeros(DType.F32, 1, 64, 32, 32);
         conv2.forward(x, w, null, p, direct);
         // outputs have a standard deviation of about 1.2; float sums of 576 terms differ by ~1e-6
         TensorAssert.assertClose(direct.to(DType.F64), wino.to(DType.F64), 2e-5, 2e-5, "Winograd vs im2col");
     }
 
     @Test
+    void anImagesResultDoesNotDependOnItsBatchOrTheThreads() {
+        if (!usable()) {
+            return;
+        }
+        Generator gen = new Generator(17);
+        Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
+        Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 3, 24, 32, 34);
+        Tensor w = Tensor.normal(gen, 0, 0.1, DType.F32, 32, 24, 3, 3);
+        Tensor all = Tensor.zeros(DType.F32, 3, 32, 32, 34);
+        conv2.forward(x, w, null, p, all);
+        for (int i = 0; i < 3; i++) {
+            Tensor one = Tensor.zeros(DType.F32, 1, 32, 32, 34);
+            conv1.forward(x.slice(0, i, i + 1).contiguous(), w, null, p, one);
+            TensorAssert.assertClose(all.slice(0, i, i + 1).contiguous(), one, 0, 0, "image " + i + " alone, one thread");
+        }
+    }
+
+    @Test
     void otherGeometriesStayOnIm2col() {
         Conv2dParams s1 = Conv2dParams.of(1, 1, 1, 1);
-        int[] x = {1, 16, 16, 16};
+        int[] x = {1, 16, 32, 32};
         assertTrue(Winograd3x3.applies(ConvGeometry.of(x, new int[] {16, 16, 3, 3}, s1), true));
         assertFalse(Winograd3x3.applies(ConvGeometry.of(x, new int[] {16, 16, 3, 3}, s1), false), "float64");
         assertFalse(Winograd3x3.applies(ConvGeometry.of(x, new int[] {16, 16, 3, 3}, Conv2dParams.of(2, 1, 1, 1)),
@@ -140,12 +156,12 @@ class Winograd3x3Test {
         assertFalse(Winograd3x3.applies(ConvGeometry.of(x, new int[] {16, 4, 3, 3}, Conv2dParams.of(1, 1, 1, 4)),
                 true), "groups");
         assertFalse(Winograd3x3.applies(ConvGeometry.of(x, new int[] {16, 16, 1, 1}, s1), true), "1x1");
-        assertFalse(Winograd3x3.applies(ConvGeometry.of(new int[] {1, 8, 16, 16}, new int[] {16, 8, 3, 3}, s1),
+        assertFalse(Winograd3x3.applies(ConvGeometry.of(new int[] {1, 8, 32, 32}, new int[] {16, 8, 3, 3}, s1),
                 true), "few input channels");
-        assertFalse(Winograd3x3.applies(ConvGeometry.of(new int[] {1, 16, 10, 10}, new int[] {16, 16, 3, 3}, s1),
-                true), "a small plane (side by side in the head instead)");
+        assertFalse(Winograd3x3.applies(ConvGeometry.of(new int[] {16, 16, 20, 20}, new int[] {16, 16, 3, 3}, s1),
+                true), "a 20x20 plane, whatever the batch");
         assertFalse(Winograd3x3.appliesToInputGradient(
-                ConvGeometry.of(new int[] {1, 16, 16, 16}, new int[] {16, 16, 3, 3}, Conv2dParams.of(1, 3, 1, 1)),
+                ConvGeometry.of(new int[] {1, 16, 32, 32}, new int[] {16, 16, 3, 3}, Conv2dParams.of(1, 3, 1, 1)),
                 true), "padding 3: the gradient would need negative padding");
     }
 }
