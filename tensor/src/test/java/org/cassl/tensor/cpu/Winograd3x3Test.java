@@ -2,6 +2,7 @@ package org.cassl.tensor.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.cassl.tensor.Conv2dFusion;
 import org.cassl.tensor.Conv2dParams;
@@ -51,15 +52,9 @@ class Winograd3x3Test {
         {1, 20, 32, 33, 16, 2},   // padding 2: 34 x 35 output
         {1, 32, 32, 33, 40, 1},
         {1, 300, 32, 32, 20, 1},  // more input channels than one packed k slice holds
-    };    private static boolean usable() {
-        return Sgemm.VECTOR;
-    }
-
-    @Test
+    };    @Test
     void forwardAndInputGradientMatchDirectLoops() {
-        if (!usable()) {
-            return;
-        }
+        assumeTrue(Sgemm.VECTOR, "the Winograd path needs 8-lane float vectors");
         Generator gen = new Generator(5);
         for (int band : new int[] {256, 8, 1}) {
             Winograd3x3.bandTiles = band;
@@ -89,9 +84,7 @@ class Winograd3x3Test {
 
     @Test
     void fusedEpilogueScalesTheTransformedWeights() {
-        if (!usable()) {
-            return;
-        }
+        assumeTrue(Sgemm.VECTOR, "the Winograd path needs 8-lane float vectors");
         Generator gen = new Generator(9);
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
         Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 2, 16, 32, 34);
@@ -109,9 +102,7 @@ class Winograd3x3Test {
 
     @Test
     void agreesWithIm2colToFloatRounding() {
-        if (!usable()) {
-            return;
-        }
+        assumeTrue(Sgemm.VECTOR, "the Winograd path needs 8-lane float vectors");
         Generator gen = new Generator(13);
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
         Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 1, 64, 32, 32);
@@ -127,9 +118,7 @@ class Winograd3x3Test {
 
     @Test
     void anImagesResultDoesNotDependOnItsBatchOrTheThreads() {
-        if (!usable()) {
-            return;
-        }
+        assumeTrue(Sgemm.VECTOR, "the Winograd path needs 8-lane float vectors");
         Generator gen = new Generator(17);
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
         Tensor x = Tensor.normal(gen, 0, 1, DType.F32, 3, 24, 32, 34);
@@ -145,6 +134,7 @@ class Winograd3x3Test {
 
     @Test
     void otherGeometriesStayOnIm2col() {
+        assumeTrue(Sgemm.VECTOR, "the Winograd path needs 8-lane float vectors");
         Conv2dParams s1 = Conv2dParams.of(1, 1, 1, 1);
         int[] x = {1, 16, 32, 32};
         assertTrue(Winograd3x3.applies(ConvGeometry.of(x, new int[] {16, 16, 3, 3}, s1), true));
