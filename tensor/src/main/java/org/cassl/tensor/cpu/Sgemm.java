@@ -239,8 +239,7 @@ final class Sgemm {
      */
     static PackedA packAll(Parallel par, float[] a, int aOff, int ars, int acs, int m, int k, float alpha,
                            float[] rowScale, int scaleOff, float[] into, int intoOff) {
-        int kSlices = Math.max(1, (k + KC - 1) / KC);
-        int kcMax = (k + kSlices - 1) / kSlices;
+        int kcMax = sliceDepth(k);
         int panels = (m + MR - 1) / MR;
         float[] data = into;
         // at least PACK_GRAIN floats per chunk, so small weights stay on the calling thread
