@@ -140,6 +140,49 @@ public final class Functional {
                 (g, needs) -> NnOps.batchNormBackward(g, xt, wt, r, training, needs), x, weight, bias);
     }
 
+    /**
+     * {@code relu?(batch_norm(x) + residual)} as one op (a ResNet block's {@code bn2 -> + identity
+     * -> relu}, or {@code bn -> relu} with a null residual): the normalised values before the
+     * activation are never stored, so the step keeps one tensor where the unfused ops keep two or
+     * three, and the output pass does the add and ReLU. Values and gradients equal the unfused ops'
+     * to the bit. Saves: x, weight, the mean and rstd used, and (with ReLU) the output.
+     */
+    public static Variable batchNormAct(Variable x, Tensor runningMean, Tensor runningVar, Variable weight,
+                                        Variable bias, boolean training, double momentum, double eps,
+                                        Variable residual, boolean relu) {
+        Tensor xt = x.data();
+        Tensor wt = data(weight);
+        NnOps.NormResult r = NnOps.batchNorm(xt, runningMean, runningVar, wt, data(bias), training, momentum, eps,
+                data(residual), relu);
+        Tensor out = relu ? r.out() : null;
+        NnOps.NormResult stats = new NnOps.NormResult(null, r.mean(), r.rstd());
+        return Tape.record("batch_norm_act", r.out(), (g, needs) -> {
+            Tensor gy = relu ? NnOps.reluBackward(out, g) : g;
+            Tensor[] gn = needs[0] || needs[1] || needs[2]
+                    ? NnOps.batchNormBackward(gy, xt, wt, stats, training, needs) : new Tensor[3];
+            return new Tensor[] {gn[0], gn[1], gn[2], needs[3] ? gy : null};
+        }, x, weight, bias, residual);
+    }
+
+    /**
+     * {@code relu?(group_norm(x) + residual)} as one op (an FCOS tower's {@code GroupNorm -> ReLU}),
+     * as {@link #batchNormAct}. Saves: x, weight, the per-group mean and rstd, and (with ReLU) the output.
+     */
+    public static Variable groupNormAct(Variable x, int groups, Variable weight, Variable bias, double eps,
+                                        Variable residual, boolean relu) {
+        Tensor xt = x.data();
+        Tensor wt = data(weight);
+        NnOps.NormResult r = NnOps.groupNorm(xt, groups, wt, data(bias), eps, data(residual), relu);
+        Tensor out = relu ? r.out() : null;
+        NnOps.NormResult stats = new NnOps.NormResult(null, r.mean(), r.rstd());
+        return Tape.record("group_norm_act", r.out(), (g, needs) -> {
+            Tensor gy = relu ? NnOps.reluBackward(out, g) : g;
+            Tensor[] gn = needs[0] || needs[1] || needs[2]
+                    ? NnOps.groupNormBackward(gy, xt, wt, stats, groups, needs) : new Tensor[3];
+            return new Tensor[] {gn[0], gn[1], gn[2], needs[3] ? gy : null};
+        }, x, weight, bias, residual);
+    }
+
     // ---- softmax ------------------------------------------------------------------------------
 
     /** softmax along dim. Saves: the output. */

@@ -67,7 +67,16 @@ class FunctionalGradCheckTest {
                     randn(37, 4, 3)),
             case_("batch_norm_eval", v -> Functional.batchNorm(v[0], Checks.randn(38, 2),
                     Checks.uniform(39, 0.5, 2, 2), v[1], v[2], false, 0.1, 1e-5),
-                    randn(40, 2, 2, 3, 2), randn(41, 2), randn(42, 2)));
+                    randn(40, 2, 2, 3, 2), randn(41, 2), randn(42, 2)),
+            case_("batch_norm_act_residual_relu", v -> Functional.batchNormAct(v[0], null, null, v[1], v[2], true, 0.1,
+                    1e-5, v[3], true), randn(43, 3, 2, 2, 2), randn(44, 2), randn(45, 2), randn(46, 3, 2, 2, 2)),
+            case_("batch_norm_act_eval_relu", v -> Functional.batchNormAct(v[0], Checks.randn(47, 2),
+                    Checks.uniform(48, 0.5, 2, 2), v[1], v[2], false, 0.1, 1e-5, null, true),
+                    randn(49, 2, 2, 3, 2), randn(52, 2), randn(53, 2)),
+            case_("group_norm_act_relu", v -> Functional.groupNormAct(v[0], 2, v[1], v[2], 1e-5, null, true),
+                    randn(54, 2, 4, 3, 2), randn(55, 4), randn(56, 4)),
+            case_("group_norm_act_residual", v -> Functional.groupNormAct(v[0], 3, null, null, 1e-5, v[1], false),
+                    randn(57, 2, 6, 2, 2), randn(58, 2, 6, 2, 2)));
     }
 
     @TestFactory

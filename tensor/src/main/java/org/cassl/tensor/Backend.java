@@ -241,6 +241,34 @@ public interface Backend {
     void batchNormBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor invStd, Tensor weight, boolean training,
                            Tensor gradX, Tensor gradW, Tensor gradB);
 
+    /**
+     * {@link #batchNorm} with an epilogue: {@code out = relu?(bn(x) + residual)}, rounded as the
+     * unfused ops round it ({@code residual}, when not null, has out's shape and dtype). The default
+     * runs the plain norm, then the add and the ReLU in place on {@code out}; a backend may do both
+     * in the norm's output pass if the results are the same to the bit.
+     */
+    default void batchNormAct(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor residual,
+                              boolean relu, Tensor out) {
+        batchNorm(x, mean, invStd, weight, bias, out);
+        normEpilogue(out, residual, relu);
+    }
+
+    /** {@link #groupNorm} with the epilogue of {@link #batchNormAct}. */
+    default void groupNormAct(Tensor x, Tensor weight, Tensor bias, int groups, double eps, Tensor residual, boolean relu,
+                              Tensor out, Tensor mean, Tensor rstd) {
+        groupNorm(x, weight, bias, groups, eps, out, mean, rstd);
+        normEpilogue(out, residual, relu);
+    }
+
+    private void normEpilogue(Tensor out, Tensor residual, boolean relu) {
+        if (residual != null) {
+            binary(BinaryOp.ADD, out, residual, out);
+        }
+        if (relu) {
+            unary(UnaryOp.RELU, out, out);
+        }
+    }
+
     // ---- indexing ----------------------------------------------------------------------------
 
     /** {@code out} = x with dim restricted to {@code index} (I64, 1-D). */

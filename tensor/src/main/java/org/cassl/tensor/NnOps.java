@@ -353,6 +353,15 @@ public final class NnOps {
     }
 
     public static NormResult groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps) {
+        return groupNorm(x, groups, weight, bias, eps, null, false);
+    }
+
+    /**
+     * {@code relu?(group_norm(x) + residual)} in one pass over the output ({@link Backend#groupNormAct});
+     * {@code residual} (x's shape, dtype and device) may be null.
+     */
+    public static NormResult groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps, Tensor residual,
+                                       boolean relu) {
         Ops.checkNotNull("group_norm", x);
         Ops.checkSameDevice("group_norm", x, weight, bias);
         checkFloat("group_norm", x, weight, bias);
@@ -373,7 +382,12 @@ public final class NnOps {
         Tensor out = Tensor.zeros(x.dtype(), x.device(), x.shape());
         Tensor mean = Tensor.zeros(x.dtype(), x.device(), x.size(0), groups);
         Tensor rstd = Tensor.zeros(x.dtype(), x.device(), x.size(0), groups);
-        x.backend().groupNorm(x, weight, bias, groups, eps, out, mean, rstd);
+        if (residual == null && !relu) {
+            x.backend().groupNorm(x, weight, bias, groups, eps, out, mean, rstd);
+        } else {
+            checkResidual("group_norm", x, residual);
+            x.backend().groupNormAct(x, weight, bias, groups, eps, residual, relu, out, mean, rstd);
+        }
         return new NormResult(out, mean, rstd);
     }
 
@@ -398,7 +412,19 @@ public final class NnOps {
      */
     public static NormResult batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                        boolean training, double momentum, double eps) {
+        return batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps, null, false);
+    }
+
+    /**
+     * {@code relu?(batch_norm(x) + residual)} in one pass over the output ({@link Backend#batchNormAct});
+     * {@code residual} (x's shape, dtype and device) may be null. Statistics as {@link #batchNorm}.
+     */
+    public static NormResult batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                       boolean training, double momentum, double eps, Tensor residual, boolean relu) {
         Ops.checkNotNull("batch_norm", x);
+        if (residual != null || relu) {
+            checkResidual("batch_norm", x, residual);
+        }
         Ops.checkSameDevice("batch_norm", x, runningMean, runningVar, weight, bias);
         checkFloat("batch_norm", x, runningMean, runningVar, weight, bias);
         if (x.dim() < 2) {
@@ -438,9 +464,21 @@ public final class NnOps {
         }
         Tensor rstd = var.add(eps).rsqrt();
         Tensor out = Tensor.zeros(x.dtype(), x.device(), x.shape());
-        x.backend().batchNorm(x, mean, rstd, weight == null ? null : weight.to(x.dtype()),
-                bias == null ? null : bias.to(x.dtype()), out);
+        Tensor w = weight == null ? null : weight.to(x.dtype());
+        Tensor b = bias == null ? null : bias.to(x.dtype());
+        if (residual == null && !relu) {
+            x.backend().batchNorm(x, mean, rstd, w, b, out);
+        } else {
+            x.backend().batchNormAct(x, mean, rstd, w, b, residual, relu, out);
+        }
         return new NormResult(out, mean, rstd);
+    }
+
+    /** A norm's residual, when given, must match its input (checked before any state changes). */
+    private static void checkResidual(String op, Tensor x, Tensor residual) {
+        if (residual != null) {
+            checkElementwise(op, "input", x, "residual", residual);
+        }
     }
 
     /** Gradients of batch norm {@code [gradX, gradWeight, gradBias]}. */

@@ -42,12 +42,24 @@ public class BatchNorm2d extends Layer {
 
     @Override
     public Variable forward(Variable x) {
+        return forward(x, null, false);
+    }
+
+    /**
+     * {@code relu?(this(x) + residual)} as one op ({@link Functional#batchNormAct}): equal to the
+     * norm, the add and the ReLU applied one after another, with one stored tensor instead of up
+     * to three. {@code residual} may be null.
+     */
+    public Variable forward(Variable x, Variable residual, boolean relu) {
         if (x.dim() != 4) {
             throw new ShapeMismatchException("BatchNorm2d: expected 4D input, got input of shape "
                     + java.util.Arrays.toString(x.shape()));
         }
-        Variable y = Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(), weight.variable(),
-                bias.variable(), isTraining(), momentum, eps);
+        Variable y = residual == null && !relu
+                ? Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(), weight.variable(), bias.variable(),
+                        isTraining(), momentum, eps)
+                : Functional.batchNormAct(x, runningMean.tensor(), runningVar.tensor(), weight.variable(),
+                        bias.variable(), isTraining(), momentum, eps, residual, relu);
         if (isTraining()) {
             Tensor n = numBatchesTracked.tensor();
             n.fill(n.item() + 1);

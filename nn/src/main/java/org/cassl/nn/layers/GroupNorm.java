@@ -38,6 +38,15 @@ public class GroupNorm extends Layer {
                 bias == null ? null : bias.variable(), eps);
     }
 
+    /**
+     * {@code relu?(this(x) + residual)} as one op ({@link Functional#groupNormAct}), equal to the
+     * three applied one after another; {@code residual} may be null.
+     */
+    public Variable forward(Variable x, Variable residual, boolean relu) {
+        return Functional.groupNormAct(x, groups, weight == null ? null : weight.variable(),
+                bias == null ? null : bias.variable(), eps, residual, relu);
+    }
+
     public int groups() {
         return groups;
     }

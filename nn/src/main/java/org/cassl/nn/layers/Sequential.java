@@ -55,18 +55,42 @@ public class Sequential extends Layer {
             return super.forwardAll(xs);
         }
         List<Variable> hs = xs;
-        for (Layer l : layers) {
-            hs = l.forwardAll(hs);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (normThenRelu(i)) {
+                List<Variable> next = new ArrayList<>(hs.size());
+                for (Variable h : hs) {
+                    next.add(NormAct.forward(l, h, null, true));
+                }
+                hs = next;
+                i++;
+            } else {
+                hs = l.forwardAll(hs);
+            }
         }
         return hs;
     }
 
+    /**
+     * The layers in order; a norm with a fused form followed by a {@link ReLU} runs as one op
+     * ({@link NormAct}): same values and gradients, one stored tensor instead of two.
+     */
     @Override
     public Variable forward(Variable x) {
         Variable y = x;
-        for (Layer l : layers) {
-            y = l.forward(y);
+        for (int i = 0; i < layers.size(); i++) {
+            if (normThenRelu(i)) {
+                y = NormAct.forward(layers.get(i), y, null, true);
+                i++;
+            } else {
+                y = layers.get(i).forward(y);
+            }
         }
         return y;
+    }
+
+    private boolean normThenRelu(int i) {
+        return i + 1 < layers.size() && layers.get(i + 1).getClass() == ReLU.class && NormAct.fuses(layers.get(i))
+                && NormAct.enabled();
     }
 }

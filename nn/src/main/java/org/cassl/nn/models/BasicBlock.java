@@ -5,6 +5,7 @@ import org.cassl.nn.FastInference;
 import org.cassl.nn.Layer;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.ConvNormFold;
+import org.cassl.nn.layers.NormAct;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -43,9 +44,8 @@ public class BasicBlock extends Layer {
             Variable out = ConvNormFold.forward(conv1, bn1, x, null, true);
             return ConvNormFold.forward(conv2, bn2, out, identity, true);
         }
-        Variable out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out));
+        Variable out = NormAct.forward(bn1, conv1.forward(x), null, true);
         Variable identity = downsample == null ? x : downsample.forward(x);
-        return out.add(identity).relu();
+        return NormAct.forward(bn2, conv2.forward(out), identity, true);
     }
 }

@@ -5,6 +5,7 @@ import org.cassl.nn.FastInference;
 import org.cassl.nn.Layer;
 import org.cassl.nn.layers.Conv2d;
 import org.cassl.nn.layers.ConvNormFold;
+import org.cassl.nn.layers.NormAct;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.Generator;
@@ -47,10 +48,9 @@ public class Bottleneck extends Layer {
             out = ConvNormFold.forward(conv2, bn2, out, null, true);
             return ConvNormFold.forward(conv3, bn3, out, identity, true);
         }
-        Variable out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out)).relu();
-        out = bn3.forward(conv3.forward(out));
+        Variable out = NormAct.forward(bn1, conv1.forward(x), null, true);
+        out = NormAct.forward(bn2, conv2.forward(out), null, true);
         Variable identity = downsample == null ? x : downsample.forward(x);
-        return out.add(identity).relu();
+        return NormAct.forward(bn3, conv3.forward(out), identity, true);
     }
 }

@@ -15,6 +15,7 @@ import org.cassl.nn.layers.ConvNormFold;
 import org.cassl.nn.layers.GroupNorm;
 import org.cassl.nn.layers.Linear;
 import org.cassl.nn.layers.MaxPool2d;
+import org.cassl.nn.layers.NormAct;
 import org.cassl.nn.layers.ReLU;
 import org.cassl.nn.layers.Sequential;
 import org.cassl.tensor.Conv2dParams;
@@ -200,7 +201,7 @@ public class ResNet extends Layer {
         if (FastInference.applies(x, conv1, bn1) && ConvNormFold.folds(bn1)) {
             return ConvNormFold.forward(conv1, bn1, x, null, true);
         }
-        return bn1.forward(conv1.forward(x)).relu();
+        return NormAct.forward(bn1, conv1.forward(x), null, true);
     }
 
     /** Classification logits {@code [N, numClasses]}; needs a model built with classes. */

@@ -260,7 +260,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void groupNorm(Tensor x, Tensor weight, Tensor bias, int groups, double eps, Tensor out, Tensor mean,
                           Tensor rstd) {
-        norm.groupNorm(x, weight, bias, groups, eps, out, mean, rstd);
+        norm.groupNorm(x, weight, bias, groups, eps, null, false, out, mean, rstd);
     }
 
     @Override
@@ -271,7 +271,19 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void batchNorm(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor out) {
-        norm.batchNorm(x, mean, invStd, weight, bias, out);
+        norm.batchNorm(x, mean, invStd, weight, bias, null, false, out);
+    }
+
+    @Override
+    public void batchNormAct(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor residual,
+                             boolean relu, Tensor out) {
+        norm.batchNorm(x, mean, invStd, weight, bias, residual, relu, out);
+    }
+
+    @Override
+    public void groupNormAct(Tensor x, Tensor weight, Tensor bias, int groups, double eps, Tensor residual, boolean relu,
+                             Tensor out, Tensor mean, Tensor rstd) {
+        norm.groupNorm(x, weight, bias, groups, eps, residual, relu, out, mean, rstd);
     }
 
     @Override

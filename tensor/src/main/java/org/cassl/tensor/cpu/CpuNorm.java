@@ -65,8 +65,13 @@ final class CpuNorm {
 
     // ---- group norm ---------------------------------------------------------------------------
 
-    void groupNorm(Tensor x, Tensor weight, Tensor bias, int groups, double eps, Tensor out, Tensor mean, Tensor rstd) {
+    /** GroupNorm with {@code out = relu?(gn(x) + residual)} in its output pass ({@code residual} may be null). */
+    void groupNorm(Tensor x, Tensor weight, Tensor bias, int groups, double eps, Tensor residual, boolean relu, Tensor out,
+                   Tensor mean, Tensor rstd) {
         Tensor xd = KernelViews.dense(par, x);
+        Tensor rd = residual == null ? null : KernelViews.dense(par, residual);
+        Object rsa = rd == null ? null : ElementAccess.array(rd);
+        int rso = rd == null ? 0 : rd.offset();
         int n = x.size(0);
         int c = x.size(1);
         int s = rowLength(x);
@@ -94,21 +99,15 @@ final class CpuNorm {
                     int ch = g * cpg + j;
                     int row = base + j * s;
                     if (f32) {
-                        float[] xf = (float[]) xa;
-                        float[] of = (float[]) oa;
                         float scale = (float) r * (w == null ? 1f : (float) w[ch]);
                         float shift = -scale * (float) mu + (b == null ? 0f : (float) b[ch]);
-                        for (int k = 0; k < s; k++) {
-                            of[oo + row + k] = scale * xf[xo + row + k] + shift;
-                        }
+                        AffineRow.f32((float[]) xa, xo + row, (float[]) oa, oo + row, (float[]) rsa, rso + row, s, scale,
+                                shift, relu);
                     } else {
-                        double[] xv = (double[]) xa;
-                        double[] ov = (double[]) oa;
                         double scale = r * (w == null ? 1 : w[ch]);
                         double shift = -scale * mu + (b == null ? 0 : b[ch]);
-                        for (int k = 0; k < s; k++) {
-                            ov[oo + row + k] = scale * xv[xo + row + k] + shift;
-                        }
+                        AffineRow.f64((double[]) xa, xo + row, (double[]) oa, oo + row, (double[]) rsa, rso + row, s, scale,
+                                shift, relu);
                     }
                 }
             }
@@ -220,8 +219,13 @@ final class CpuNorm {
 
     // ---- batch norm ---------------------------------------------------------------------------
 
-    void batchNorm(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor out) {
+    /** BatchNorm with {@code out = relu?(bn(x) + residual)} in its output pass ({@code residual} may be null). */
+    void batchNorm(Tensor x, Tensor mean, Tensor invStd, Tensor weight, Tensor bias, Tensor residual, boolean relu,
+                   Tensor out) {
         Tensor xd = KernelViews.dense(par, x);
+        Tensor rd = residual == null ? null : KernelViews.dense(par, residual);
+        Object rsa = rd == null ? null : ElementAccess.array(rd);
+        int rso = rd == null ? 0 : rd.offset();
         int c = x.size(1);
         int s = rowLength(x);
         int rows = x.size(0) * c;
@@ -238,21 +242,15 @@ final class CpuNorm {
                 int ch = row % c;
                 int off = row * s;
                 if (xa instanceof float[] xf) {
-                    float[] of = (float[]) oa;
                     // PyTorch: alpha = invstd*w, beta = b - mean*alpha, y = x*alpha + beta (float)
                     float alpha = (float) inv[ch] * (w == null ? 1f : (float) w[ch]);
                     float beta = (b == null ? 0f : (float) b[ch]) - (float) mu[ch] * alpha;
-                    for (int k = 0; k < s; k++) {
-                        of[oo + off + k] = xf[xo + off + k] * alpha + beta;
-                    }
+                    AffineRow.f32(xf, xo + off, (float[]) oa, oo + off, (float[]) rsa, rso + off, s, alpha, beta, relu);
                 } else {
-                    double[] xv = (double[]) xa;
-                    double[] ov = (double[]) oa;
                     double alpha = inv[ch] * (w == null ? 1 : w[ch]);
                     double beta = (b == null ? 0 : b[ch]) - mu[ch] * alpha;
-                    for (int k = 0; k < s; k++) {
-                        ov[oo + off + k] = xv[xo + off + k] * alpha + beta;
-                    }
+                    AffineRow.f64((double[]) xa, xo + off, (double[]) oa, oo + off, (double[]) rsa, rso + off, s, alpha,
+                            beta, relu);
                 }
             }
         });

@@ -1,0 +1,54 @@
+package org.cassl.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The output pass of a normalisation: {@code o = relu?(x * scale + shift + residual)} over one
+ * row, each step rounded as the unfused ops round it (a product, then a sum, then the residual's
+ * sum, then ReLU's {@code v <= 0 ? 0 : v}, which keeps NaN), so a fused norm equals norm, add
+ * and ReLU run one after another to the bit. {@code r} is null without a residual.
+ */
+final class AffineRow {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final boolean VECTOR = F.length() >= 8;
+
+    private AffineRow() {
+    }
+
+    static void f32(float[] x, int xo, float[] o, int oo, float[] r, int ro, int n, float scale, float shift,
+                    boolean relu) {
+        int k = 0;
+        if (VECTOR) {
+            for (int bound = F.loopBound(n); k < bound; k += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, x, xo + k).mul(scale).add(shift);
+                if (r != null) {
+                    v = v.add(FloatVector.fromArray(F, r, ro + k));
+                }
+                if (relu) {
+                    v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+                }
+                v.intoArray(o, oo + k);
+            }
+        }
+        for (; k < n; k++) {
+            float v = x[xo + k] * scale + shift;
+            if (r != null) {
+                v = v + r[ro + k];
+            }
+            o[oo + k] = relu && v <= 0 ? 0f : v;
+        }
+    }
+
+    static void f64(double[] x, int xo, double[] o, int oo, double[] r, int ro, int n, double scale, double shift,
+                    boolean relu) {
+        for (int k = 0; k < n; k++) {
+            double v = x[xo + k] * scale + shift;
+            if (r != null) {
+                v = v + r[ro + k];
+            }
+            o[oo + k] = relu && v <= 0 ? 0.0 : v;
+        }
+    }
+}
