@@ -5,7 +5,7 @@ import org.cassl.tensor.Tensor;
 /**
  * One recorded op on the tape: its inputs and the closure computing their gradients from the
  * output's gradient. The closure captures what the op saved for backward; {@link #release()}
- * drops it once backward has run (unless the graph is retained).
+ * drops it and the edges to the inputs once backward has run (unless the graph is retained).
  */
 public final class Node {
     /** Gradients of the inputs given the output gradient; {@code needs[i]} says which are wanted. */
@@ -14,8 +14,10 @@ public final class Node {
         Tensor[] apply(Tensor gradOut, boolean[] needs);
     }
 
+    private static final Variable[] NO_INPUTS = new Variable[0];
+
     private final String op;
-    private final Variable[] inputs;
+    private Variable[] inputs;
     private Backward backward;
 
     Node(String op, Variable[] inputs, Backward backward) {
@@ -44,7 +46,13 @@ public final class Node {
         return backward.apply(gradOut, needs);
     }
 
+    /**
+     * Drops what the op saved and its edges to its inputs: once backward has passed a node, the
+     * tape no longer holds the variables before it (nor their data), so activations nothing
+     * else refers to can be collected while backward goes on, as PyTorch frees its graph.
+     */
     void release() {
         backward = null;
+        inputs = NO_INPUTS;
     }
 }

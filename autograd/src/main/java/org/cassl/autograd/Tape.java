@@ -61,7 +61,8 @@ public final class Tape {
         try (GradMode.Scope g = GradMode.off(); MemoryScope phase = MemoryScope.openPhase(root.device())) {
             List<Tensor> done = new ArrayList<>();
             for (int i = order.size() - 1; i >= 0; i--) {
-                Variable v = order.get(i);
+                // without retain, the pass lets go of each variable as it passes it (see Node.release)
+                Variable v = retain ? order.get(i) : order.set(i, null);
                 Tensor gOut = grads.remove(v);
                 if (gOut == null) {
                     continue;

@@ -142,4 +142,37 @@ class TapeTest {
         assertNotNull(x.grad());
         TensorAssert.assertClose(t(Math.pow(1.0001, 10_000)), x.grad(), 1e-9, 0, "product of the chain");
     }
+
+    /** Whether the tensor {@code ref} points to becomes collectable (full collections, a few tries). */
+    private static boolean collected(java.lang.ref.WeakReference<Tensor> ref) throws InterruptedException {
+        for (int i = 0; i < 20 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        return ref.get() == null;
+    }
+
+    /** The intermediate {@code exp(x)} of {@code sum(sin(exp(x)))}, saved by both ops, dropped here. */
+    private static Variable lossOverAnIntermediate(Variable x, java.util.List<java.lang.ref.WeakReference<Tensor>> refs) {
+        Variable mid = x.exp();
+        refs.add(new java.lang.ref.WeakReference<>(mid.data()));
+        return mid.sin().sum();
+    }
+
+    @Test
+    void backwardLetsGoOfActivationsWhileTheLossIsStillHeld() throws InterruptedException {
+        java.util.List<java.lang.ref.WeakReference<Tensor>> refs = new java.util.ArrayList<>();
+        Variable x = Variable.parameter(Tensor.randn(new org.cassl.tensor.Generator(3), 64, 64));
+        Variable loss = lossOverAnIntermediate(x, refs);
+        Variable kept = lossOverAnIntermediate(x, refs);
+        kept.backward(Tensor.scalar(1f), true);
+        loss.backward();
+        assertTrue(collected(refs.get(0)), "after backward the tape still holds exp(x)");
+        // with the graph retained, the activation stays for a second backward
+        assertNotNull(refs.get(1).get());
+        assertFalse(collected(refs.get(1)), "a retained graph lost its saved tensor");
+        kept.backward();
+        assertNotNull(loss.data());
+        assertNotNull(kept.data());
+    }
 }
