@@ -1,8 +1,5 @@
 package org.cassl.tensor.cpu;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.cassl.tensor.Conv2dFusion;
 import org.cassl.tensor.DType;
 import org.cassl.tensor.Tensor;
@@ -14,8 +11,6 @@ import org.cassl.tensor.Tensor;
  * separate passes over the whole output.
  */
 final class ConvEpilogue {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-
     private final float[] biasF;
     private final double[] biasD;
     private final Object residual;
@@ -56,41 +51,13 @@ final class ConvEpilogue {
         }
     }
 
+    // x * 1 is exact, so the norm's row pass with scale 1 is exactly o + b (+ residual), ReLU
     private void applyF32(float[] o, int s, float b, int len) {
-        float[] r = (float[]) residual;
-        int rs = s + residualDelta;
-        int j = 0;
-        if (vectorized) {
-            for (int bound = F.loopBound(len); j < bound; j += F.length()) {
-                FloatVector v = FloatVector.fromArray(F, o, s + j).add(b);
-                if (r != null) {
-                    v = v.add(FloatVector.fromArray(F, r, rs + j));
-                }
-                if (relu) {
-                    v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
-                }
-                v.intoArray(o, s + j);
-            }
-        }
-        for (; j < len; j++) {
-            float v = o[s + j] + b;
-            if (r != null) {
-                v += r[rs + j];
-            }
-            o[s + j] = relu && v <= 0 ? 0f : v;
-        }
+        AffineRow.f32(o, s, o, s, (float[]) residual, s + residualDelta, len, 1f, b, relu, vectorized);
     }
 
     private void applyF64(double[] o, int s, double b, int len) {
-        double[] r = (double[]) residual;
-        int rs = s + residualDelta;
-        for (int j = 0; j < len; j++) {
-            double v = o[s + j] + b;
-            if (r != null) {
-                v += r[rs + j];
-            }
-            o[s + j] = relu && v <= 0 ? 0.0 : v;
-        }
+        AffineRow.f64(o, s, o, s, (double[]) residual, s + residualDelta, len, 1.0, b, relu);
     }
 
     private static float[] toFloats(double[] d) {
