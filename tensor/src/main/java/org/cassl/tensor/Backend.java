@@ -57,7 +57,10 @@ public interface Backend {
     /** Element-by-element copy of {@code src} into {@code dst} (same shape, any strides, dtype cast). */
     void copy(Tensor src, Tensor dst);
 
-    /** {@code out = op(x)}; {@code out} has x's dtype or BOOL when {@link UnaryOp#boolResult()}. */
+    /**
+     * {@code out = op(x)}; {@code out} has x's dtype or BOOL when {@link UnaryOp#boolResult()}, and
+     * may be {@code x} itself (in-place, as {@link #batchNormAct}'s default uses it).
+     */
     void unary(UnaryOp op, Tensor x, Tensor out);
 
     /**
