@@ -27,7 +27,7 @@ final class CpuPool {
     }
 
     /** Iteration bounds of one output plane's windows along one axis. */
-    private record Axis(int in, int out, int k, int s, int pad, int dil) {
+    record Axis(int in, int out, int k, int s, int pad, int dil) {
         int start(int o) {
             return o * s - pad;
         }
@@ -71,11 +71,36 @@ final class CpuPool {
 
     private static void maxPlaneF32(float[] x, int xOff, int sh, int sw, Axis ah, Axis aw, float[] out, int oOff,
                                     long[] idx, int iOff) {
+        // output columns whose whole window is inside the width: lo <= ow < hi (vectorised where sw == 1)
+        int lo = 0;
+        while (lo < aw.out() && aw.start(lo) < 0) {
+            lo++;
+        }
+        int hi = lo;
+        while (hi < aw.out() && aw.start(hi) + (aw.k() - 1) * aw.dil() < aw.in()) {
+            hi++;
+        }
+        int lanes = MaxPoolVector.lanes();
+        boolean vector = MaxPoolVector.ENABLED && sw == 1 && hi - lo >= lanes;
+        int[] map = vector ? MaxPoolVector.laneOffsets(aw.s()) : null;
+        int[] scratch = vector ? new int[lanes] : null;
         int o = 0;
         for (int oh = 0; oh < ah.out(); oh++) {
             int h0 = ah.firstTap(oh);
             int h1 = ah.endTap(oh);
+            int vecEnd = vector ? lo + (hi - lo) / lanes * lanes : lo;
             for (int ow = 0; ow < aw.out(); ow++) {
+                if (ow == lo && vector) {
+                    int ih0 = ah.start(oh) + h0 * ah.dil();
+                    int ih1 = ah.start(oh) + Math.max(h0, h1) * ah.dil();
+                    for (; ow < vecEnd; ow += lanes, o += lanes) {
+                        MaxPoolVector.block(x, xOff, sh, aw.in(), ih0, ih1, ah.dil(), aw.start(ow), aw.s(), aw.k(),
+                                aw.dil(), map, out, oOff + o, idx, iOff + o, scratch);
+                    }
+                    if (ow >= aw.out()) {
+                        break;
+                    }
+                }
                 int w0 = aw.firstTap(ow);
                 int w1 = aw.endTap(ow);
                 int firstH = ah.start(oh) + h0 * ah.dil();

@@ -124,6 +124,26 @@ class CpuPoolTest {
     }
 
     @Test
+    void maxPoolOnWideDensePlanesMatchesDefinitionWithTiesNaNAndInfinities() {
+        // rows wide enough for the vectorised interior columns (any stride, dilation, ceil mode)
+        Generator g = new Generator(23);
+        for (int w : new int[] {70, 37}) {
+            Tensor x = Tensor.normal(g, 0, 1.5, DType.F32, 2, 3, 9, w).round();
+            float[] v = x.toFloatArray();
+            for (int i = 0; i < v.length; i += 13) {
+                v[i] = i % 3 == 0 ? Float.NaN : i % 3 == 1 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            }
+            Tensor dense = Tensor.of(v, 2, 3, 9, w);
+            for (int[] c : CASES) {
+                checkMax(dense, params(c), "width " + w + " " + java.util.Arrays.toString(c));
+            }
+            // a window of -inf only keeps its first tap's index
+            Tensor low = Tensor.full(Float.NEGATIVE_INFINITY, DType.F32, 1, 1, 3, w);
+            checkMax(low, params(CASES[1]), "all -inf width " + w);
+        }
+    }
+
+    @Test
     void avgPoolMatchesPyTorchDivisorRules() {
         Generator g = new Generator(22);
         for (DType dt : new DType[] {DType.F32, DType.F64}) {
