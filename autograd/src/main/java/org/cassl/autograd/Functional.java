@@ -1,5 +1,6 @@
 package org.cassl.autograd;
 
+import java.util.function.Function;
 import org.cassl.tensor.Conv2dParams;
 import org.cassl.tensor.InterpolationMode;
 import org.cassl.tensor.NnOps;
@@ -156,12 +157,8 @@ public final class Functional {
                 data(residual), relu);
         Tensor out = relu ? r.out() : null;
         NnOps.NormResult stats = new NnOps.NormResult(null, r.mean(), r.rstd());
-        return Tape.record("batch_norm_act", r.out(), (g, needs) -> {
-            Tensor gy = relu ? NnOps.reluBackward(out, g) : g;
-            Tensor[] gn = needs[0] || needs[1] || needs[2]
-                    ? NnOps.batchNormBackward(gy, xt, wt, stats, training, needs) : new Tensor[3];
-            return new Tensor[] {gn[0], gn[1], gn[2], needs[3] ? gy : null};
-        }, x, weight, bias, residual);
+        return Tape.record("batch_norm_act", r.out(), (g, needs) -> normActBackward(g, out, needs,
+                gy -> NnOps.batchNormBackward(gy, xt, wt, stats, training, needs)), x, weight, bias, residual);
     }
 
     /**
@@ -175,12 +172,20 @@ public final class Functional {
         NnOps.NormResult r = NnOps.groupNorm(xt, groups, wt, data(bias), eps, data(residual), relu);
         Tensor out = relu ? r.out() : null;
         NnOps.NormResult stats = new NnOps.NormResult(null, r.mean(), r.rstd());
-        return Tape.record("group_norm_act", r.out(), (g, needs) -> {
-            Tensor gy = relu ? NnOps.reluBackward(out, g) : g;
-            Tensor[] gn = needs[0] || needs[1] || needs[2]
-                    ? NnOps.groupNormBackward(gy, xt, wt, stats, groups, needs) : new Tensor[3];
-            return new Tensor[] {gn[0], gn[1], gn[2], needs[3] ? gy : null};
-        }, x, weight, bias, residual);
+        return Tape.record("group_norm_act", r.out(), (g, needs) -> normActBackward(g, out, needs,
+                gy -> NnOps.groupNormBackward(gy, xt, wt, stats, groups, needs)), x, weight, bias, residual);
+    }
+
+    /**
+     * The backward of a fused norm (inputs x, weight, bias, residual): ReLU's mask from the saved
+     * output {@code out} (null without ReLU), then the norm's backward on that gradient, which is
+     * also the residual's.
+     */
+    private static Tensor[] normActBackward(Tensor g, Tensor out, boolean[] needs,
+                                            Function<Tensor, Tensor[]> normBackward) {
+        Tensor gy = out != null ? NnOps.reluBackward(out, g) : g;
+        Tensor[] gn = needs[0] || needs[1] || needs[2] ? normBackward.apply(gy) : new Tensor[3];
+        return new Tensor[] {gn[0], gn[1], gn[2], needs[3] ? gy : null};
     }
 
     // ---- softmax ------------------------------------------------------------------------------
