@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.cassl.training.UserInputException;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.api.IterationProgress;
 import org.cassl.training.api.JobListener;
 import org.cassl.training.api.JobResult;
@@ -28,6 +29,7 @@ public final class SparkTrain {
     /**
      * The options of {@code cassl train} (paths as strings), plus the replica count.
      *
+     * @param augment          augmentation by name ({@link Augmentation#named})
      * @param batch            images per replica per step (the global batch is {@code replicas * batch})
      * @param iters            optimiser steps, or null for {@code epochs}
      * @param epochs           passes over the data (when {@code iters} is null), or null for the default
@@ -44,11 +46,16 @@ public final class SparkTrain {
                        boolean reinitClassLogits, String backboneWeights, boolean classAgnostic, Long iters, Integer epochs,
                        int batch, double lr, String optimizer, String schedule, int warmup, double weightDecay, double emaDecay,
                        long seed,
-                       int workers, int evalEvery, int checkpointEvery, boolean augment, boolean resume, int replicas,
+                       int workers, int evalEvery, int checkpointEvery, String augment, boolean resume, int replicas,
                        int retries, String device, int failAtIteration, boolean failByHalt) implements Serializable {
         public Spec {
             if (replicas < 1) {
                 throw new UserInputException("--replicas must be at least 1, got " + replicas);
+            }
+            try {
+                Augmentation.named(augment);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--augment: " + e.getMessage());
             }
             if (batch < 1) {
                 throw new UserInputException("--batch must be at least 1, got " + batch);
@@ -60,7 +67,7 @@ public final class SparkTrain {
             TrainingJob.Builder b = TrainingJob.builder(Path.of(config), Path.of(ann), Path.of(images), Path.of(out))
                     .batchSize(batch * replicas).learningRate(lr).optimizer(optimizer).schedule(schedule)
                     .warmupIterations(warmup).weightDecay(weightDecay).emaDecay(emaDecay).seed(seed).workers(workers).evalEvery(evalEvery)
-                    .checkpointEvery(checkpointEvery).classAgnostic(classAgnostic).augment(augment).resume(true)
+                    .checkpointEvery(checkpointEvery).classAgnostic(classAgnostic).augmentation(Augmentation.named(augment)).resume(true)
                     .replica(rank, replicas, sync).device(ExecutorDevice.current(device));
             if (iters != null) {
                 b.iterations(iters);

@@ -34,7 +34,8 @@ record StageRecipe(String stage, String model, String train, String trainImages,
         BackboneWeights.Plan p = s.backbone();
         try {
             return new StageRecipe(s.stage(), s.model().toJson(), s.train().source(), s.trainImages().toString(),
-                    s.labels().name(), new double[] {a.flipProbability(), a.brightness(), a.contrast(), a.saturation()},
+                    s.labels().name(), new double[] {a.flipProbability(), a.verticalFlipProbability(), a.transposeProbability(),
+                            a.brightness(), a.contrast(), a.saturation()},
                     s.val() == null ? null : s.val().source(), s.valImages() == null ? null : s.valImages().toString(),
                     s.init() == null ? null : s.init().toString(), s.reinitClassLogits(), JSON.writeValueAsString(s.options()),
                     s.out().toString(), p == null ? null : p.file().toString(), p != null && p.frozenBn(),
@@ -52,7 +53,8 @@ record StageRecipe(String stage, String model, String train, String trainImages,
             BackboneWeights.Plan plan = backboneFile == null ? null : new BackboneWeights.Plan(Path.of(backboneFile),
                     backboneFrozenBn, backboneFrozenBnFrom, backboneLayers, backboneLayersFrom);
             return new TrainSpec(stage, FcosConfig.parse(model), read(train), Path.of(trainImages), LabelMode.valueOf(labels),
-                    new Augmentation(augmentation[0], augmentation[1], augmentation[2], augmentation[3]),
+                    new Augmentation(augmentation[0], augmentation[1], augmentation[2], augmentation[3], augmentation[4],
+                            augmentation[5]),
                     val == null ? null : read(val), valImages == null ? null : Path.of(valImages),
                     init == null ? null : Path.of(init), reinitClassLogits, o, Path.of(out), plan);
         } catch (IOException e) {

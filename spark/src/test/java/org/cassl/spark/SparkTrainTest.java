@@ -78,7 +78,7 @@ class SparkTrainTest {
     static SparkTrain.Spec spec(Path dir, String out, int replicas, int batch, int failAt, boolean halt) {
         return new SparkTrain.Spec(dir.resolve("config.json").toString(), dir.resolve("ann.json").toString(),
                 dir.resolve("img").toString(), dir.resolve(out).toString(), null, null, null, false, null, false, 3L, null, batch,
-                0.01, "sgd", "constant", 0, 1e-4, 0.0, 5, 1, 0, 1, false, false, replicas, 1, "auto", failAt, halt);
+                0.01, "sgd", "constant", 0, 1e-4, 0.0, 5, 1, 0, 1, "none", false, replicas, 1, "auto", failAt, halt);
     }
 
     @Test

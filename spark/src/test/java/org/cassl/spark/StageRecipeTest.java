@@ -42,7 +42,7 @@ class StageRecipeTest {
         TrainOptions options = TrainOptions.recipe(7, 4, 0.02, "adamw", "cosine", 2, 1e-3, 11, 1, 3, 5);
         BackboneWeights.Plan plan = new BackboneWeights.Plan(dir.resolve("r18.pth"), true, "config", 3, "pretrained");
         TrainSpec s = new TrainSpec("warmup-agnostic", model, CocoReader.read(ann), dir.resolve("img"), LabelMode.CLASS_AGNOSTIC,
-                new Augmentation(0.5, 0.1, 0.2, 0.3), CocoReader.read(ann), dir.resolve("img"), null, false, options,
+                new Augmentation(0.5, 0.25, 0.75, 0.1, 0.2, 0.3), CocoReader.read(ann), dir.resolve("img"), null, false, options,
                 dir.resolve("out"), plan);
         TrainSpec back = roundTrip(StageRecipe.of(s)).spec();
         assertEquals(s.stage(), back.stage());

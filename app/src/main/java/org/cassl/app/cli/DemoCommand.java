@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.cassl.detection.FcosConfig;
 import org.cassl.app.demo.DemoPlan;
 import org.cassl.app.demo.DemoRunner;
+import org.cassl.training.UserInputException;
 import org.cassl.training.pipeline.ResultsTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,6 +48,11 @@ final class DemoCommand implements Callable<Integer> {
                     + " for the baseline, and 192 takes the quick demo from about 12 to 20 minutes.")
     Integer inputSize;
 
+    @Option(names = "--augment", paramLabel = "NAME",
+            description = "Augmentation of every stage: none, standard (left-right flips, colour jitter) or dihedral (also"
+                    + " top-bottom flips and transposes: the shapes have no 'up') (default: standard).")
+    String augment;
+
     @Mixin
     ComputeOptions compute;
 
@@ -67,7 +73,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         String device = compute.apply();
         DemoPlan chosen = (quick ? DemoPlan.quick() : DemoPlan.full()).withFirstSeed(seed).withMaskHead(maskHead);
-        DemoPlan plan = inputSize == null ? chosen : chosen.withInputSize(inputSize);
+        DemoPlan sized = inputSize == null ? chosen : chosen.withInputSize(inputSize);
+        DemoPlan plan;
+        try {
+            plan = augment == null ? sized : sized.withAugmentation(augment);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--augment: " + e.getMessage());
+        }
         Map<String, Object> results = new DemoRunner(plan, out, device, List.of(new ConsoleListener(), JobListener.progressBar())).run();
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Double>> means = new java.util.LinkedHashMap<>();

@@ -107,6 +107,7 @@ final class Aggregate {
         p.put("ema_decay", plan.emaDecay());
         p.put("ema", plan.emaDecay() > 0 ? "every stage; evaluations, the teacher and the final models are the averaged weights"
                 : "off");
+        p.put("augmentation", plan.augmentation());
         p.put("tau", plan.tau());
         p.put("seeds", plan.seeds());
         p.put("fpn_levels", plan.model().fpnLevels());

@@ -3,6 +3,7 @@ package org.cassl.app.demo;
 import java.util.List;
 import org.cassl.app.shapes.Difficulty;
 import org.cassl.detection.FcosConfig;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.pipeline.WarmupMode;
 
 /**
@@ -37,6 +38,7 @@ import org.cassl.training.pipeline.WarmupMode;
  * @param ablationTaus     pseudo-label thresholds of the tau ablation (first seed; empty: none)
  * @param ablationUnlabeled unlabeled-pool sizes of the amount ablation (first seed; empty: none)
  * @param evalPoints       validation evaluations per labeled-stage run (for the AP curves)
+ * @param augmentation     augmentation of every stage, by name ({@link Augmentation#named})
  * @param model            the detector
  */
 public record DemoPlan(String name, int labeled, int unlabeled, int val, int test, int imageSize, long dataSeed,
@@ -44,7 +46,11 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
                        int batch, double lr, String schedule, int lrWarmup, String optimizer, double weightDecay,
                        double emaDecay, double tau, List<WarmupMode> warmups,
                        boolean labeledWarmupControl, int ablationSeeds, List<Double> ablationTaus,
-                       List<Integer> ablationUnlabeled, int evalPoints, FcosConfig model) {
+                       List<Integer> ablationUnlabeled, int evalPoints, String augmentation, FcosConfig model) {
+
+    public DemoPlan {
+        Augmentation.named(augmentation);
+    }
 
     /**
      * The demo data, fitted to a from-scratch detector's budget (bench/demo-experiments.md): 2-4
@@ -95,6 +101,9 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
      */
     static final double TAU = 0.35;
 
+    /** Augmentation of every demo stage (left-right flips and colour jitter). */
+    static final String AUGMENTATION = "standard";
+
     /**
      * W and F of the demo (L = W + F = 600): chosen on val among 120/480, 240/360 and 360/240 with
      * the seeds 0 and 1 (class AP of CA-SSL 15.4/15.7, 14.9/17.1 and 14.2/12.8 against the
@@ -111,7 +120,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
         return new DemoPlan("quick", 200, 3200, 200, 300, 128, 2024, demoData(128), List.of(0L), WARMUP_ITERS + FINETUNE_ITERS, WARMUP_ITERS,
                 FINETUNE_ITERS, 8, LR,
                 "cosine", 60, "adamw", WEIGHT_DECAY, EMA_DECAY, TAU, List.of(WarmupMode.CLASS_AGNOSTIC), false, 0, List.of(),
-                List.of(), 3,
+                List.of(), 3, AUGMENTATION,
                 demoModel(inputSize(128), FcosConfig.MaskHead.NONE));
     }
 
@@ -124,7 +133,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
                 WARMUP_ITERS, FINETUNE_ITERS, 8, LR,
                 "cosine", 60, "adamw", WEIGHT_DECAY, EMA_DECAY, TAU, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE),
                 true, 1,
-                List.of(0.3, 0.35, 0.4), List.of(200, 800), 3, demoModel(inputSize(128), FcosConfig.MaskHead.NONE));
+                List.of(0.3, 0.35, 0.4), List.of(200, 800), 3, AUGMENTATION, demoModel(inputSize(128), FcosConfig.MaskHead.NONE));
     }
 
     /** The warmups run for the {@code index}-th seed: the class-aware one only on the first {@link #ablationSeeds}. */
@@ -152,7 +161,8 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
     public DemoPlan withMaskHead(FcosConfig.MaskHead maskHead) {
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
                 warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
-                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, demoModel(model.maxSize(), maskHead));
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, augmentation,
+                demoModel(model.maxSize(), maskHead));
     }
 
     /**
@@ -167,7 +177,7 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
         }
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
                 warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
-                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints,
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, augmentation,
                 demoModel(inputSize, model.maskHead()));
     }
 
@@ -179,7 +189,18 @@ public record DemoPlan(String name, int labeled, int unlabeled, int val, int tes
         }
         return new DemoPlan(name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, List.copyOf(s), teacherIters,
                 warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
-                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, model);
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, augmentation, model);
+    }
+
+    /**
+     * This plan with another augmentation of every stage (the demo's --augment).
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public DemoPlan withAugmentation(String name) {
+        return new DemoPlan(this.name, labeled, unlabeled, val, test, imageSize, dataSeed, difficulty, seeds, teacherIters,
+                warmupIters, finetuneIters, batch, lr, schedule, lrWarmup, optimizer, weightDecay, emaDecay, tau, warmups,
+                labeledWarmupControl, ablationSeeds, ablationTaus, ablationUnlabeled, evalPoints, name, model);
     }
 
     /** Writes the model config into {@code out} (the jobs read configs from files) and returns its path. */

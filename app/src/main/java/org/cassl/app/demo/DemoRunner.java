@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cassl.training.api.CaSslJob;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.api.JobListener;
 import org.cassl.training.api.JobResult;
 import org.cassl.training.pipeline.ResultsTable;
@@ -232,7 +233,8 @@ public final class DemoRunner {
                         data.resolve("val"), dir)
                 .teacherIterations(plan.teacherIters()).iterations(plan.finetuneIters())
                 .warmupIterations(plan.warmupIters()).batchSize(plan.batch()).learningRate(plan.lr())
-                .schedule(plan.schedule()).optimizer(plan.optimizer(), plan.weightDecay()).emaDecay(plan.emaDecay()).seed(seed).tau(tau).evalEvery(evalEvery).learningRateWarmup(plan.lrWarmup())
+                .schedule(plan.schedule()).optimizer(plan.optimizer(), plan.weightDecay()).emaDecay(plan.emaDecay())
+                .augmentation(Augmentation.named(plan.augmentation())).seed(seed).tau(tau).evalEvery(evalEvery).learningRateWarmup(plan.lrWarmup())
                 .checkpointEvery((int) Math.max(50, plan.teacherIters() / 4))
                 .test(data.resolve("test.json"), data.resolve("test"))
                 .controls(controls, controls && plan.labeledWarmupControl())

@@ -107,6 +107,22 @@ class CliBadInputTest {
     }
 
     @Test
+    void unknownAugmentationIsOneLineAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("demo");
+        badInput(run("demo", "--quick", "--augment", "rotate", "--out", out.toString()),
+                "--augment: unknown augmentation 'rotate' (known: none, standard, dihedral)");
+        assertFalse(Files.exists(out), "nothing written");
+        Path cfg = dir.resolve("c.json");
+        Files.writeString(cfg, CONFIG);
+        Path run = dir.resolve("run");
+        badInput(run("train", "--config", cfg.toString(), "--ann", dir.resolve("a.json").toString(), "--images",
+                dir.toString(), "--out", run.toString(), "--augment", "rotate"), "unknown augmentation 'rotate'");
+        badInput(run("train", "--config", cfg.toString(), "--ann", dir.resolve("a.json").toString(), "--images",
+                dir.toString(), "--out", run.toString(), "--augment", "dihedral", "--no-augment"), "contradict");
+        assertFalse(Files.exists(run), "no run folder");
+    }
+
+    @Test
     void demoInputSizeOutOfRangeIsOneLineAndWritesNothing(@TempDir Path dir) {
         Path out = dir.resolve("demo");
         badInput(run("demo", "--quick", "--input-size", "7", "--out", out.toString()), "--input-size must be between 32 and 1024");

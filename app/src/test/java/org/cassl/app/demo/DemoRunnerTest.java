@@ -23,7 +23,7 @@ class DemoRunnerTest {
         DemoPlan full = DemoPlan.full();
         DemoPlan tiny = new DemoPlan("tiny", 4, 4, 2, 3, 64, 7, DemoPlan.demoData(64), List.of(0L), 2, 1, 1, 2, 0.01,
                 "cosine", 0, "sgd", 1e-4, 0.9, 0.0, List.of(WarmupMode.CLASS_AGNOSTIC, WarmupMode.CLASS_AWARE), true, 1, List.of(0.0, 0.5),
-                List.of(2), 1, FcosConfig.parse(DemoPlan.demoModel(64, FcosConfig.MaskHead.NONE).toJson())
+                List.of(2), 1, "dihedral", FcosConfig.parse(DemoPlan.demoModel(64, FcosConfig.MaskHead.NONE).toJson())
                         .overriding("{\"fpn_channels\": 32, \"score_thresh\": 0.0}"));
         new DemoRunner(tiny, dir, "cpu", List.of()).run();
         JsonNode r = new ObjectMapper().readTree(dir.resolve("results.json").toFile());

@@ -3,6 +3,7 @@ package org.cassl.spark.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.cassl.training.UserInputException;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.api.CaSslJob;
 import org.cassl.training.api.Defaults;
 import picocli.CommandLine.Option;
@@ -92,6 +93,11 @@ public final class CaSslOptions {
             + "evaluations, the teacher and the final models are the averaged weights (default: ${DEFAULT-VALUE}).")
     public double emaDecay = Defaults.EMA_DECAY;
 
+    @Option(names = "--augment", paramLabel = "NAME", description = "Augmentation of every stage: none, standard (left-right "
+            + "flips, colour jitter) or dihedral (also top-bottom flips and transposes, for data with no 'up') "
+            + "(default: ${DEFAULT-VALUE}).")
+    public String augment = "standard";
+
     /**
      * The job these options describe, with {@code batch} images per step (global) and no listener
      * or device yet.
@@ -121,7 +127,7 @@ public final class CaSslOptions {
             b = CaSslJob.builder(p(config, absolute), p(labeled, absolute), p(labeledImages, absolute), p(unlabeled, absolute),
                     p(val, absolute), p(valImages, absolute), p(out, absolute))
                     .iterations(iters).batchSize(batch).learningRate(lr).seed(seed).workers(workers).tau(tau)
-                    .warmups(agnostic, aware);
+                    .warmups(agnostic, aware).augmentation(Augmentation.named(augment));
             if (warmupIters != null) {
                 b.warmupIterations(warmupIters);
             }

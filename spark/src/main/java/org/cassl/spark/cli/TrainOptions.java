@@ -2,6 +2,7 @@ package org.cassl.spark.cli;
 
 import java.nio.file.Path;
 import org.cassl.training.UserInputException;
+import org.cassl.training.data.Augmentation;
 import org.cassl.training.api.Defaults;
 import org.cassl.training.api.TrainingJob;
 import picocli.CommandLine.ArgGroup;
@@ -90,8 +91,28 @@ public final class TrainOptions {
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint every N iterations (default: ${DEFAULT-VALUE}).")
     public int checkpointEvery = Defaults.CHECKPOINT_EVERY;
 
-    @Option(names = "--no-augment", description = "Disable flips and colour jitter.")
+    @Option(names = "--no-augment", description = "Disable flips and colour jitter (the same as --augment none).")
     public boolean noAugment;
+
+    @Option(names = "--augment", paramLabel = "NAME", description = "none, standard (left-right flips, colour jitter) or "
+            + "dihedral (also top-bottom flips and transposes: every multiple of 90 degrees, for data with no 'up') "
+            + "(default: ${DEFAULT-VALUE}).")
+    public String augment = "standard";
+
+    /** The augmentation these options name. */
+    public Augmentation augmentation() {
+        if (noAugment && !augment.equals("standard") && !augment.equals("none")) {
+            throw new UserInputException("--no-augment and --augment " + augment + " contradict each other");
+        }
+        if (noAugment) {
+            return Augmentation.NONE;
+        }
+        try {
+            return Augmentation.named(augment);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--augment: " + e.getMessage());
+        }
+    }
 
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
     public boolean resume;
@@ -115,6 +136,7 @@ public final class TrainOptions {
         if ((valAnn == null) != (valImages == null)) {
             throw new UserInputException("--val-ann and --val-images go together");
         }
+        augmentation();
         if (reinitClassLogits && init == null) {
             throw new UserInputException("--reinit-class-logits needs --init");
         }
@@ -135,7 +157,7 @@ public final class TrainOptions {
         TrainingJob.Builder b = TrainingJob.builder(config, ann, images, out).batchSize(batch).learningRate(lr)
                 .optimizer(optimizer).schedule(schedule).warmupIterations(warmup).weightDecay(weightDecay).seed(seed)
                 .workers(workers).evalEvery(evalEvery).checkpointEvery(checkpointEvery).classAgnostic(classAgnostic)
-                .augment(!noAugment).resume(resume);
+                .augmentation(augmentation()).resume(resume);
         try {
             b.emaDecay(emaDecay);
         } catch (IllegalArgumentException e) {

@@ -104,6 +104,7 @@ public final class CaSslJob extends Job {
         private org.cassl.training.pipeline.StageRunner stages = org.cassl.training.pipeline.StageRunner.LOCAL;
         private String optimizer = Defaults.OPTIMIZER;
         private double weightDecay = Defaults.WEIGHT_DECAY;
+        private Augmentation augmentation = Augmentation.standard();
 
         private Builder(Path config, Path labeled, Path labeledImages, Path unlabeled, Path val, Path valImages, Path out) {
             this.config = config;
@@ -289,6 +290,18 @@ public final class CaSslJob extends Job {
         }
 
         /**
+         * The augmentation of every stage (default {@link Augmentation#standard()}: left-right flips
+         * and colour jitter); {@link Augmentation#dihedral()} for data with no "up".
+         *
+         * @param augmentation not null
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation augmentation) {
+            this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
+            return this;
+        }
+
+        /**
          * Uses a finished baseline run folder (another experiment's {@code baseline/}) as teacher and
          * baseline instead of training one: ablations that share a teacher (default: train one).
          *
@@ -358,7 +371,7 @@ public final class CaSslJob extends Job {
         TrainOptions longBaseline = b.baselineLongControl ? stageOptions(warm.iterations() + stage.iterations(), b.evalEvery)
                 : null;
         CaSslConfig cfg = new CaSslConfig(model, b.labeled, b.labeledImages, u, b.val, b.valImages, b.out, teacher, warm, stage,
-                PseudoLabelOptions.defaults().withTau(b.tau), modes, Augmentation.standard())
+                PseudoLabelOptions.defaults().withTau(b.tau), modes, b.augmentation)
                 .withControls(longBaseline, b.labeledWarmupControl);
         if (b.testAnn != null) {
             cfg = cfg.withTest(b.testAnn, b.testImages);

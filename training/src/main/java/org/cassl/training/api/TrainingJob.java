@@ -93,7 +93,7 @@ public final class TrainingJob extends Job {
         private Path init;
         private boolean reinitClassLogits;
         private boolean classAgnostic;
-        private boolean augment = true;
+        private Augmentation augmentation = Augmentation.standard();
         private boolean resume;
 
         private Builder(Path config, Path annotations, Path images, Path out) {
@@ -237,13 +237,25 @@ public final class TrainingJob extends Job {
         }
 
         /**
-         * Flips and colour jitter (default true).
+         * Flips and colour jitter (default true): {@link Augmentation#standard()} or none.
          *
          * @param on whether to augment
          * @return this builder
          */
         public Builder augment(boolean on) {
-            this.augment = on;
+            this.augmentation = on ? Augmentation.standard() : Augmentation.NONE;
+            return this;
+        }
+
+        /**
+         * The augmentation (default {@link Augmentation#standard()}); e.g. {@link Augmentation#dihedral()}
+         * for data with no "up".
+         *
+         * @param augmentation not null
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation augmentation) {
+            this.augmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
             return this;
         }
 
@@ -333,7 +345,7 @@ public final class TrainingJob extends Job {
         TrainOptions o = TrainOptions.recipe(iters, b.batchSize, b.lr, b.optimizer, b.schedule, b.warmupIters, b.weightDecay,
                 b.seed, b.workers, b.evalEvery, b.checkpointEvery).withEmaDecay(b.emaDecay);
         TrainSpec spec = new TrainSpec("train", cfg, train, b.images, b.classAgnostic ? LabelMode.CLASS_AGNOSTIC
-                : LabelMode.CATEGORY_ID, b.augment ? Augmentation.standard() : Augmentation.NONE, val, b.valImages, b.init,
+                : LabelMode.CATEGORY_ID, b.augmentation, val, b.valImages, b.init,
                 b.reinitClassLogits, o, b.out, backbone);
         boolean resume = b.resume || again;
         if (!resume && holdsRun(b.out)) {

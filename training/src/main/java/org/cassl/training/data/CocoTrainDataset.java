@@ -149,27 +149,9 @@ public final class CocoTrainDataset implements Dataset<DetectionSample> {
                 System.arraycopy(m, 0, masks, i * h * w, h * w);
             }
         }
-        if (augmentation.drawFlip(rng)) {
-            Augmentation.flipImage(im);
-            for (int i = 0; i < g; i++) {
-                float x1 = boxes[4 * i];
-                float x2 = boxes[4 * i + 2];
-                boxes[4 * i] = w - x2;
-                boxes[4 * i + 2] = w - x1;
-            }
-            if (masks != null) {
-                for (int row = 0; row < g * h; row++) {
-                    int o = row * w;
-                    for (int x = 0; x < w / 2; x++) {
-                        byte t = masks[o + x];
-                        masks[o + x] = masks[o + w - 1 - x];
-                        masks[o + w - 1 - x] = t;
-                    }
-                }
-            }
-        }
+        im = augmentation.applyGeometry(im, boxes, masks, rng);
         augmentation.jitter(im, rng);
-        Tensor maskTensor = masks == null ? null : Tensor.of(masks, DType.U8, g, h, w);
+        Tensor maskTensor = masks == null ? null : Tensor.of(masks, DType.U8, g, im.height(), im.width());
         return new DetectionSample(info.id(), im.toTensor(),
                 new Target(Tensor.of(boxes, g, 4), Tensor.of(labels, g), maskTensor));
     }

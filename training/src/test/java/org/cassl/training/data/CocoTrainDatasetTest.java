@@ -78,6 +78,23 @@ class CocoTrainDatasetTest {
     }
 
     @Test
+    void aTransposedSampleIsWidthByHeightWithItsBoxesAndMasks() throws IOException {
+        CocoDataset coco = write(polygonAnn(5, 2, "[2, 1, 4, 3]", "[2, 1, 6, 1, 6, 4, 2, 4]"));
+        DetectionSample plain = dataset(coco, LabelMode.CATEGORY_ID, Augmentation.NONE).get(0, new Generator(1));
+        DetectionSample t = dataset(coco, LabelMode.CATEGORY_ID, new Augmentation(0, 0, 1, 0, 0, 0)).get(0, new Generator(1));
+        assertArrayEquals(new int[] {3, W, H}, t.image().shape());
+        assertArrayEquals(new int[] {1, W, H}, t.target().masks().shape());
+        assertArrayEquals(new float[] {1, 2, 4, 6}, t.target().boxes().toFloatArray());
+        float[] m = plain.target().masks().toFloatArray();
+        float[] mt = t.target().masks().toFloatArray();
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                assertEquals(m[y * W + x], mt[x * H + y], "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void boxesAreClippedAndBoxesOutsideTheImageDropped() throws IOException {
         CocoDataset coco = write(String.join(",",
                 polygonAnn(1, 1, "[-5, 2, 10, 4]", "[-5, 2, 5, 2, 5, 6, -5, 6]"),
