@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--augment", paramLabel = "NAME",
             description = "Augmentation of every stage: none, standard (left-right flips, colour jitter) or dihedral (also"
-                    + " top-bottom flips and transposes: the shapes have no 'up') (default: standard).")
+                    + " top-bottom flips and transposes: the shapes have no 'up') (default: dihedral).")
     String augment;
 
     @Mixin

@@ -50,6 +50,13 @@ class DemoRunnerTest {
         assertEquals(0.9, r.get("plan").get("ema_decay").asDouble(), 0, "the EMA choice is recorded");
         JsonNode opts = new ObjectMapper().readTree(dir.resolve("seed-0/finetune-agnostic/train.json").toFile()).get("options");
         assertEquals(0.9, opts.get("emaDecay").asDouble(), 0, "every stage trains with the plan's EMA");
+        assertEquals("dihedral", r.get("plan").get("augmentation").asText(), "the augmentation is recorded");
+        for (String stage : List.of("baseline", "warmup-agnostic", "finetune-agnostic", "warmup-labeled")) {
+            JsonNode aug = new ObjectMapper().readTree(dir.resolve("seed-0/" + stage + "/train.json").toFile())
+                    .get("augmentation");
+            assertEquals(0.5, aug.get("transposeProbability").asDouble(), 0, stage + " trains with the plan's augmentation");
+            assertEquals(0.5, aug.get("verticalFlipProbability").asDouble(), 0, stage);
+        }
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("baseline (a) = baseline_long (b)") && html.contains("labeled_warmup (c)") && html.contains("CA-SSL (e)") && html.contains("Test results")
                 && html.contains("locAP"), html);
