@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import org.cassl.spark.SparkRunner;
 import org.cassl.spark.SparkTrain;
 import org.cassl.training.UserInputException;
-import org.cassl.training.data.Augmentation;
 import org.cassl.training.api.Defaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +40,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                 TrainOptions.s(t.out), TrainOptions.s(t.valAnn), TrainOptions.s(t.valImages), TrainOptions.s(t.init),
                 t.reinitClassLogits, TrainOptions.s(t.backboneWeights), t.classAgnostic, t.iters(), t.epochs(), batch, t.lr,
                 t.optimizer, t.schedule, t.warmup, t.weightDecay, t.emaDecay, t.seed, t.workers, t.evalEvery, t.checkpointEvery,
-                t.augmentation() == Augmentation.NONE ? "none" : t.augment, t.resume, replicaOptions.replicas, replicaOptions.retries, device.device, -1, false);
+                t.augmentationName(), t.resume, replicaOptions.replicas, replicaOptions.retries, device.device, -1, false);
         System.out.println(SparkRunner.train(spark.master, spark.conf, spec));
         return 0;
     }

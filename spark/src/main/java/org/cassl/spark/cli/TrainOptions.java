@@ -114,6 +114,11 @@ public final class TrainOptions {
         }
     }
 
+    /** The name of {@link #augmentation()}: {@code none} under --no-augment, else --augment's. */
+    public String augmentationName() {
+        return augmentation() == Augmentation.NONE ? "none" : augment;
+    }
+
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
     public boolean resume;
 
